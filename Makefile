@@ -1,0 +1,19 @@
+# The two commands of the setup contract (docs/operations.md has the details).
+.PHONY: run test lint bootstrap bootstrap-test
+
+run: bootstrap
+	.venv/bin/python manage.py seed_demo
+	scripts/run.sh
+
+test: bootstrap-test
+	.venv/bin/python -m pytest
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+bootstrap:
+	scripts/bootstrap.sh run
+
+bootstrap-test:
+	scripts/bootstrap.sh test

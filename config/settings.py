@@ -1,0 +1,216 @@
+"""Settings for every environment, read from the environment with working local defaults.
+
+One module instead of base/local/production files: every difference between environments is an
+environment variable (documented in README.md), so there is exactly one place to look.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+# The local default is only good for a laptop; production sets its own (see docs/operations.md).
+SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-not-secret-weerbare-wijken")
+ALLOWED_HOSTS = [h for h in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS").split(",") if o]
+
+# Behind a TLS-terminating proxy: trust its X-Forwarded-Proto / Host only when told to.
+if env_bool("DJANGO_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "rest_framework",
+    "drf_spectacular",
+    "leaflet",
+    "meldingen",
+    "hotspots",
+    "acties",
+    "integrations",
+]
+
+MIDDLEWARE = [
+    # First, so that nothing after it (views, error reports, loggers) ever sees who is filing.
+    "meldingen.middleware.IntakeAnonymityMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", "postgis://weerbarewijken:weerbarewijken@127.0.0.1:5432/weerbarewijken"),
+        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+    )
+}
+DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", REDIS_URL),
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "ww"),
+    }
+}
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Europe/Amsterdam"
+CELERY_BEAT_SCHEDULE = {
+    "melding-retention": {
+        "task": "meldingen.tasks.meldingen_apply_retention",
+        "schedule": 6 * 60 * 60,
+    },
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Photos are re-encoded before they are stored; the raw upload never needs to touch the disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 35 * 1024 * 1024
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Weerbare Wijken API",
+    "DESCRIPTION": "Anoniem melden van drugsoverlast en de openbare status van een melding.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# Amsterdam, in WGS84; maps start here and the geocoder prefers results near it.
+MAP_CENTER = (52.3676, 4.9041)
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": MAP_CENTER,
+    "DEFAULT_ZOOM": 12,
+    "MIN_ZOOM": 10,
+    "MAX_ZOOM": 19,
+    "SRID": 3857,
+    "TILES": [
+        (
+            "BRT Achtergrondkaart",
+            env(
+                "MAP_TILES_URL",
+                "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
+            ),
+            {"attribution": "Kaartgegevens &copy; Kadaster / PDOK", "maxZoom": 19},
+        )
+    ],
+    "RESET_VIEW": False,
+}
+
+# Outside services and secrets.
+PDOK_LOCATIESERVER_URL = env("PDOK_LOCATIESERVER_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1")
+GEOCODER_TIMEOUT = float(env("GEOCODER_TIMEOUT", "3"))
+GEOCODER_CACHE_SECONDS = int(env("GEOCODER_CACHE_SECONDS", str(24 * 60 * 60)))
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", "dev-only-twilio-token")
+TWILIO_FROM = env("TWILIO_FROM", "")
+PHONE_HASH_KEY = env("PHONE_HASH_KEY", "dev-only-phone-hash-key")
+# Keys the rate limiter's hash of a client address; the address itself is never kept.
+CLIENT_HASH_KEY = env("CLIENT_HASH_KEY", "dev-only-client-hash-key")
+AREAS_SOURCE = env("AREAS_SOURCE", str(BASE_DIR.parent / "shared" / "data"))
+
+# Public behaviour.
+MELDING_MAX_PHOTOS = 3
+MELDING_MAX_PHOTO_BYTES = 8 * 1024 * 1024
+MELDING_MAX_OMSCHRIJVING = 2000
+STATUS_LOOKUP_MISSES_PER_HOUR = int(env("STATUS_LOOKUP_MISSES_PER_HOUR", "20"))
+MELDING_RETENTION_DAYS = int(env("MELDING_RETENTION_DAYS", "365"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"anonymity": {"()": "meldingen.logging.AnonymityFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["anonymity"]},
+    },
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
+
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if not DEBUG:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
+
+# GDAL < 3.9 cannot block file/network access from spatial reference strings; we never parse a
+# spatial reference from user input (only numeric coordinates and our own GeoJSON), so the warning
+# is noise on Debian 12's GDAL 3.6.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]

@@ -1,0 +1,24 @@
+"""Test settings: the real PostGIS and Redis, isolated from a running demo (own Redis database and
+media directory), fast password hashing."""
+
+import tempfile
+
+from .settings import *  # noqa: F403
+from .settings import env
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("TEST_CACHE_URL", "redis://127.0.0.1:6379/13"),
+        "KEY_PREFIX": "ww-test",
+    }
+}
+CELERY_BROKER_URL = CELERY_RESULT_BACKEND = env("TEST_CELERY_URL", "redis://127.0.0.1:6379/14")
+MEDIA_ROOT = tempfile.mkdtemp(prefix="ww-test-media-")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests point this at a loopback fake; an unset fake must fail loudly rather than reach the internet.
+PDOK_LOCATIESERVER_URL = "http://127.0.0.1:9/unset-fake-pdok"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,59 @@
+"""Helpers that keep reporters anonymous (DOMAIN.md, "Anonymity rules").
+
+A client address is needed for exactly one thing, rate limiting, and only as a keyed hash that
+changes every day; the address itself is dropped from the request before any view sees it.
+"""
+
+import hashlib
+import hmac
+import re
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+# Request headers that identify the client or their device.
+IDENTIFYING_META = (
+    "REMOTE_ADDR",
+    "REMOTE_HOST",
+    "HTTP_USER_AGENT",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_REAL_IP",
+    "HTTP_FORWARDED",
+    "HTTP_CF_CONNECTING_IP",
+    "HTTP_TRUE_CLIENT_IP",
+    "HTTP_REFERER",
+)
+
+_IPV4 = r"\b(?:\d{1,3}\.){3}\d{1,3}\b"
+_IPV6 = r"\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}\b|::1\b|::ffff:[0-9.]+"
+# Dutch numbers in the usual spellings: +31 6…, 0031 6…, 06-…, with spaces or dashes.
+_PHONE = r"(?:\+|00)\d{1,3}[\s-]?\(?\d\)?(?:[\s-]?\d){7,10}|\b0\d(?:[\s-]?\d){7,9}\b"
+SCRUB_RE = re.compile(f"{_IPV6}|{_IPV4}|{_PHONE}")
+
+
+def scrub(text: str) -> str:
+    return SCRUB_RE.sub("[verwijderd]", text)
+
+
+def client_address(meta: dict) -> str:
+    if getattr(settings, "USE_X_FORWARDED_HOST", False):
+        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return meta.get("REMOTE_ADDR", "")
+
+
+def client_token(address: str, *, now: datetime | None = None) -> str:
+    """A keyed hash of the client address that is only valid for one day.
+
+    Good enough to count a client's misses within the hour; useless for recognising the client
+    tomorrow, and irreversible without the server's key.
+    """
+    day = (now or timezone.now()).strftime("%Y-%m-%d")
+    key = f"{settings.CLIENT_HASH_KEY}:{day}".encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def truncate_to_hour(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)

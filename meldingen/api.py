@@ -1,0 +1,116 @@
+"""Public JSON API for intake and status (no account; the same rules as the web form)."""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .models import Kanaal
+from .ratelimit import status_lookup_blocked, status_lookup_missed
+from .selectors import melding_public_status
+from .services import melding_create
+from .validation import MeldingInvoer
+
+
+class MeldingCreateSerializer(serializers.Serializer):
+    lat = serializers.FloatField(help_text="WGS84 latitude")
+    lon = serializers.FloatField(help_text="WGS84 longitude")
+    locatie_type = serializers.CharField(help_text="code, e.g. speelplek, garagebox, portiek")
+    waarnemingen = serializers.ListField(child=serializers.CharField(), allow_empty=True, help_text="codes")
+    observed_at = serializers.DateTimeField(help_text="ISO 8601; without offset it is read as Amsterdam time")
+    melder_rol = serializers.CharField(required=False, allow_blank=True, default="onbekend")
+    frequentie = serializers.CharField(required=False, allow_blank=True, default="")
+    omschrijving = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=True)
+    locatie_omschrijving = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class MeldingCreatedSerializer(serializers.Serializer):
+    meldcode = serializers.CharField()
+    status = serializers.CharField()
+    buurt_code = serializers.CharField()
+
+
+class PubliekeStatusSerializer(serializers.Serializer):
+    meldcode = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    toelichting = serializers.CharField()
+    buurt_naam = serializers.CharField()
+    ontvangen_op = serializers.DateField()
+    acties = serializers.ListField(child=serializers.DictField(), default=list)
+
+
+ErrorSerializer = inline_serializer(
+    "FieldErrors", fields={"veld": serializers.ListField(child=serializers.CharField())}
+)
+
+
+def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for field, messages in exc.message_dict.items():
+        # A place outside the city is about both coordinates.
+        for key in ("lat", "lon") if field == "locatie" else (field,):
+            errors.setdefault(key, []).extend(messages)
+    return errors
+
+
+class MeldingCreateView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []  # anonymous by design: no session, no token, no CSRF cookie
+
+    @extend_schema(
+        request=MeldingCreateSerializer,
+        responses={201: MeldingCreatedSerializer, 400: OpenApiResponse(ErrorSerializer, "errors per field")},
+        summary="File an anonymous melding",
+    )
+    def post(self, request):
+        serializer = MeldingCreateSerializer(data=request.data)
+        if not serializer.is_valid():
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        data = serializer.validated_data
+        invoer = MeldingInvoer(
+            lat=data["lat"],
+            lon=data["lon"],
+            locatie_type=data["locatie_type"],
+            waarnemingen=data["waarnemingen"],
+            observed_at=data["observed_at"],
+            melder_rol=data["melder_rol"],
+            frequentie=data["frequentie"],
+            omschrijving=data["omschrijving"],
+            locatie_omschrijving=data["locatie_omschrijving"],
+        )
+        try:
+            melding = melding_create(invoer=invoer, kanaal=Kanaal.WEB)
+        except ValidationError as exc:
+            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"meldcode": melding.meldcode, "status": melding.status, "buurt_code": melding.buurt_id},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class MeldingStatusView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        responses={
+            200: PubliekeStatusSerializer,
+            404: OpenApiResponse(description="unknown meldcode"),
+            429: OpenApiResponse(description="too many unknown codes from this client"),
+        },
+        summary="Public status of a melding",
+    )
+    def get(self, request, meldcode: str):
+        token = getattr(request, "client_token", "")
+        if status_lookup_blocked(token):
+            return Response(
+                {"detail": "Te veel onbekende meldcodes. Probeer het over een uur opnieuw."}, status=429
+            )
+        result = melding_public_status(meldcode=meldcode)
+        if result is None:
+            status_lookup_missed(token)
+            return Response({"detail": "Onbekende meldcode."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(PubliekeStatusSerializer(result.__dict__).data)

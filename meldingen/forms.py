@@ -1,0 +1,129 @@
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Dagdeel, Frequentie, LocatieType, MelderRol, Waarneming
+
+# The moment stored for "a date and a part of the day": the middle of that part of the day.
+DAGDEEL_UUR = {Dagdeel.NACHT: 3, Dagdeel.OCHTEND: 9, Dagdeel.MIDDAG: 15, Dagdeel.AVOND: 21}
+DAGDEEL_START = {Dagdeel.NACHT: 0, Dagdeel.OCHTEND: 6, Dagdeel.MIDDAG: 12, Dagdeel.AVOND: 18}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > settings.MELDING_MAX_PHOTOS:
+            raise forms.ValidationError(
+                _("U kunt hoogstens %(n)d foto's meesturen.") % {"n": settings.MELDING_MAX_PHOTOS}
+            )
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def _choices(model) -> list[tuple[str, str]]:
+    return [(item.code, item.label) for item in model.objects.filter(actief=True)]
+
+
+class MeldingForm(forms.Form):
+    """The public form. Location comes from a map pin (lat/lon), a chosen candidate, or a typed address."""
+
+    adres = forms.CharField(
+        label=_("Adres of plek"),
+        help_text=_(
+            "Bijvoorbeeld: Bijlmerplein 1, of een straat met een kruising. Of kies de plek op de kaart."
+        ),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    adres_keuze = forms.CharField(label=_("Welke plek bedoelt u?"), required=False, widget=forms.RadioSelect)
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput)
+    locatie_type = forms.ChoiceField(label=_("Wat voor plek is het?"), widget=forms.RadioSelect)
+    waarnemingen = forms.MultipleChoiceField(
+        label=_("Wat zag u?"), help_text=_("Kies alles wat past."), widget=forms.CheckboxSelectMultiple
+    )
+    datum = forms.DateField(
+        label=_("Wanneer zag u het (de laatste keer)?"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    dagdeel = forms.ChoiceField(
+        label=_("Welk deel van de dag?"), choices=Dagdeel.choices, widget=forms.RadioSelect
+    )
+    frequentie = forms.ChoiceField(
+        label=_("Hoe vaak ziet u dit?"), choices=Frequentie.choices, widget=forms.RadioSelect
+    )
+    melder_rol = forms.ChoiceField(
+        label=_("Wie bent u? (niet verplicht)"),
+        help_text=_("Dit helpt ons de melding te begrijpen. We vragen nooit uw naam."),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    omschrijving = forms.CharField(
+        label=_("Wilt u nog iets vertellen? (niet verplicht)"),
+        help_text=_("Schrijf geen namen of telefoonnummers van uzelf. Maximaal 2000 tekens."),
+        required=False,
+        max_length=settings.MELDING_MAX_OMSCHRIJVING,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    fotos = MultipleFileField(
+        label=_("Foto's (niet verplicht, hoogstens 3)"),
+        help_text=_(
+            "JPEG, PNG of WebP, elk hoogstens 8 MB. We verwijderen de gegevens over waar en wanneer ze zijn gemaakt."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, kandidaten=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locatie_type"].choices = _choices(LocatieType)
+        self.fields["waarnemingen"].choices = _choices(Waarneming)
+        self.fields["melder_rol"].choices = [c for c in _choices(MelderRol) if c[0] != "onbekend"]
+        self.fields["adres_keuze"].widget.choices = [
+            (f"{k['lat']:.6f},{k['lon']:.6f}|{k['naam']}", k["naam"]) for k in (kandidaten or [])
+        ]
+        if not self.is_bound:
+            self.initial.setdefault("datum", timezone.localdate())
+
+    def clean_adres_keuze(self) -> tuple[float, float, str] | None:
+        value = self.cleaned_data.get("adres_keuze")
+        if not value:
+            return None
+        try:
+            coords, naam = value.split("|", 1)
+            lat, lon = (float(x) for x in coords.split(","))
+        except ValueError as exc:
+            raise forms.ValidationError(_("Kies een van de gevonden plekken.")) from exc
+        return lat, lon, naam
+
+    def observed_at(self) -> datetime:
+        """The date and part of day as one moment, never later than now."""
+        datum, dagdeel = self.cleaned_data["datum"], self.cleaned_data["dagdeel"]
+        tz = timezone.get_current_timezone()
+        moment = timezone.make_aware(datetime.combine(datum, time(DAGDEEL_UUR[dagdeel])), tz)
+        start = timezone.make_aware(datetime.combine(datum, time(DAGDEEL_START[dagdeel])), tz)
+        now = timezone.now()
+        if start <= now < moment:
+            moment = now
+        return moment
+
+    def clean(self):
+        cleaned = super().clean()
+        datum = cleaned.get("datum")
+        if datum and datum > timezone.localdate():
+            self.add_error("datum", _("Deze datum ligt in de toekomst."))
+        elif datum and datum < timezone.localdate() - timedelta(days=365):
+            self.add_error(
+                "datum", _("Dit is langer dan een jaar geleden; dat kunnen we niet meer gebruiken.")
+            )
+        return cleaned

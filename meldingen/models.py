@@ -1,0 +1,219 @@
+"""Areas (stadsdeel, wijk, buurt), the code lists and the melding itself.
+
+Geometry is stored in EPSG:28992 (RD New) so distances are metres and the spatial index is used;
+everything that leaves the server is transformed to WGS84.
+"""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.utils.translation import gettext_lazy as _
+
+from .workflow import AfwijsReden, MeldingStatus
+
+RD_SRID = 28992
+
+
+class Stadsdeel(models.Model):
+    code = models.CharField(max_length=4, primary_key=True)
+    naam = models.CharField(max_length=100)
+    geometrie = models.MultiPolygonField(srid=RD_SRID)
+
+    class Meta:
+        verbose_name = _("stadsdeel")
+        verbose_name_plural = _("stadsdelen")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.naam
+
+
+class Wijk(models.Model):
+    code = models.CharField(max_length=6, primary_key=True)
+    naam = models.CharField(max_length=100)
+    stadsdeel = models.ForeignKey(Stadsdeel, on_delete=models.PROTECT, related_name="wijken")
+    geometrie = models.MultiPolygonField(srid=RD_SRID)
+
+    class Meta:
+        verbose_name = _("wijk")
+        verbose_name_plural = _("wijken")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.naam
+
+
+class Buurt(models.Model):
+    code = models.CharField(max_length=8, primary_key=True)
+    naam = models.CharField(max_length=100)
+    cbs_code = models.CharField(max_length=12, blank=True)
+    wijk = models.ForeignKey(Wijk, on_delete=models.PROTECT, related_name="buurten")
+    # CBS key figures; null where CBS has no row for the buurt (e.g. new or uninhabited buurten).
+    inwoners = models.PositiveIntegerField(null=True, blank=True)
+    huishoudens = models.PositiveIntegerField(null=True, blank=True)
+    oppervlakte_land_ha = models.FloatField(null=True, blank=True)
+    geometrie = models.MultiPolygonField(srid=RD_SRID)
+
+    class Meta:
+        verbose_name = _("buurt")
+        verbose_name_plural = _("buurten")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.naam} ({self.code})"
+
+
+class CodeLijst(models.Model):
+    """A list of stable machine codes with Dutch and English labels, editable by an administrator."""
+
+    code = models.SlugField(max_length=32, primary_key=True)
+    label_nl = models.CharField(max_length=120)
+    label_en = models.CharField(max_length=120)
+    volgorde = models.PositiveSmallIntegerField(default=0)
+    actief = models.BooleanField(default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["volgorde", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.label_en if (get_language() or "nl").startswith("en") else self.label_nl
+
+
+class LocatieType(CodeLijst):
+    class Meta(CodeLijst.Meta):
+        verbose_name = _("soort plek")
+        verbose_name_plural = _("soorten plek")
+
+
+class Waarneming(CodeLijst):
+    class Meta(CodeLijst.Meta):
+        verbose_name = _("waarneming")
+        verbose_name_plural = _("waarnemingen")
+
+
+class MelderRol(CodeLijst):
+    class Meta(CodeLijst.Meta):
+        verbose_name = _("rol van de melder")
+        verbose_name_plural = _("rollen van de melder")
+
+
+class Kanaal(models.TextChoices):
+    WEB = "web", _("Website")
+    SMS = "sms", _("Sms")
+    TELEFOON = "telefoon", _("Telefoon")
+    IMPORT = "import", _("Import")
+
+
+class Dagdeel(models.TextChoices):
+    OCHTEND = "ochtend", _("Ochtend (6-12 uur)")
+    MIDDAG = "middag", _("Middag (12-18 uur)")
+    AVOND = "avond", _("Avond (18-24 uur)")
+    NACHT = "nacht", _("Nacht (0-6 uur)")
+
+
+class Frequentie(models.TextChoices):
+    EENMALIG = "eenmalig", _("Eén keer")
+    MEERDERE_KEREN = "meerdere_keren", _("Meerdere keren")
+    DAGELIJKS = "dagelijks", _("(Bijna) elke dag")
+
+
+class Melding(models.Model):
+    """One anonymous report.
+
+    Deliberately absent: IP address, user agent, cookie or session id, and the exact filing second
+    (DOMAIN.md, anonymity rules). `ontvangen_op` is truncated to the hour.
+    """
+
+    meldcode = models.CharField(max_length=12, unique=True)
+    status = models.CharField(max_length=20, choices=MeldingStatus.choices, default=MeldingStatus.NIEUW)
+    afwijs_reden = models.CharField(max_length=30, choices=AfwijsReden.choices, blank=True)
+    duplicaat_van = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicaten"
+    )
+    kanaal = models.CharField(max_length=10, choices=Kanaal.choices)
+
+    locatie = models.PointField(srid=RD_SRID)
+    buurt = models.ForeignKey(Buurt, on_delete=models.PROTECT, related_name="meldingen")
+    # The place as the reporter or the geocoder named it (never the reporter's own address).
+    locatie_omschrijving = models.CharField(max_length=200, blank=True)
+    locatie_type = models.ForeignKey(LocatieType, on_delete=models.PROTECT, related_name="+")
+    # Codes of `Waarneming`; an array keeps intake to one insert and lets clustering read one row.
+    waarnemingen = ArrayField(models.SlugField(max_length=32))
+
+    observed_at = models.DateTimeField(_("waargenomen op"))
+    dagdeel = models.CharField(max_length=10, choices=Dagdeel.choices)
+    frequentie = models.CharField(max_length=20, choices=Frequentie.choices, blank=True)
+    melder_rol = models.ForeignKey(MelderRol, on_delete=models.PROTECT, related_name="+", default="onbekend")
+    omschrijving = models.TextField(blank=True, max_length=settings.MELDING_MAX_OMSCHRIJVING)
+
+    ontvangen_op = models.DateTimeField(_("ontvangen (op het uur)"), db_index=True)
+    # sha256 of an imported row's content; makes re-importing a file harmless.
+    import_sleutel = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    tekst_verwijderd_op = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("melding")
+        verbose_name_plural = _("meldingen")
+        ordering = ["-ontvangen_op", "-id"]
+        indexes = [
+            models.Index(fields=["status", "ontvangen_op"]),
+            models.Index(fields=["observed_at"]),
+            GinIndex(fields=["waarnemingen"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=MeldingStatus.AFGEWEZEN) | ~models.Q(afwijs_reden=""),
+                name="melding_afgewezen_heeft_reden",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duplicaat_van__isnull=True) | models.Q(afwijs_reden=AfwijsReden.DUBBEL),
+                name="melding_duplicaat_alleen_bij_dubbel",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.meldcode
+
+
+class MeldingFoto(models.Model):
+    """A photo, re-encoded as JPEG without any metadata before it touches the disk."""
+
+    melding = models.ForeignKey(Melding, on_delete=models.CASCADE, related_name="fotos")
+    bestand = models.ImageField(upload_to="meldingen/%Y/%m/", width_field="breedte", height_field="hoogte")
+    breedte = models.PositiveIntegerField(default=0)
+    hoogte = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("foto")
+        verbose_name_plural = _("foto's")
+
+
+class MeldingEvent(models.Model):
+    """Append-only history of a melding's status (a database trigger refuses updates)."""
+
+    melding = models.ForeignKey(Melding, on_delete=models.CASCADE, related_name="events")
+    van = models.CharField(max_length=20, blank=True)
+    naar = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reden = models.CharField(max_length=30, blank=True)
+    toelichting = models.TextField(blank=True)
+    # For the creating event this is the hour of filing, like `Melding.ontvangen_op`.
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("statuswijziging")
+        verbose_name_plural = _("statuswijzigingen")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.melding_id}: {self.van or '-'} → {self.naar}"

@@ -1,0 +1,56 @@
+"""Reads of meldingen that are more than a one-liner."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from .models import Melding
+from .services import meldcode_normalize
+from .workflow import PUBLIC_LABELS, AfwijsReden, MeldingStatus
+
+
+@dataclass(frozen=True)
+class PubliekeStatus:
+    """What anyone holding the meldcode may see: never the report's text, photos or exact place."""
+
+    meldcode: str
+    status: str
+    status_label: str
+    toelichting: str
+    buurt_naam: str
+    ontvangen_op: str  # the hour of filing, as a date only
+    acties: tuple = ()
+
+
+def melding_public_status(*, meldcode: str) -> PubliekeStatus | None:
+    code = meldcode_normalize(meldcode)
+    melding = (
+        Melding.objects.select_related("buurt", "duplicaat_van")
+        .only("meldcode", "status", "afwijs_reden", "ontvangen_op", "buurt__naam", "duplicaat_van__status")
+        .filter(meldcode=code)
+        .first()
+    )
+    if melding is None:
+        return None
+    status = melding.status
+    toelichting = ""
+    if melding.afwijs_reden == AfwijsReden.DUBBEL and melding.duplicaat_van is not None:
+        # Somebody else reported the same; the reporter follows that case.
+        status = melding.duplicaat_van.status
+        toelichting = _("Deze plek was al gemeld. Uw melding is samengevoegd met die eerdere melding.")
+    elif status == MeldingStatus.NIEUW:
+        toelichting = _("We hebben uw melding ontvangen. Een coördinator bekijkt haar zo snel mogelijk.")
+    elif status == MeldingStatus.IN_BEHANDELING:
+        toelichting = _("Uw melding wordt behandeld en meegenomen in de aanpak van deze buurt.")
+    elif status == MeldingStatus.AFGEHANDELD:
+        toelichting = _("Uw melding is afgehandeld. Dank u wel dat u dit liet weten.")
+    else:
+        toelichting = _("Uw melding is bekeken en afgesloten.")
+    return PubliekeStatus(
+        meldcode=melding.meldcode,
+        status=status,
+        status_label=str(PUBLIC_LABELS[status]),
+        toelichting=str(toelichting),
+        buurt_naam=melding.buurt.naam,
+        ontvangen_op=melding.ontvangen_op.date().isoformat(),
+    )

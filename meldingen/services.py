@@ -1,0 +1,158 @@
+"""Every write to meldingen goes through here."""
+
+import io
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from .anonymity import truncate_to_hour
+from .models import RD_SRID, Buurt, Melding, MeldingEvent, MeldingFoto
+from .validation import MeldingInvoer, validate_invoer
+from .workflow import AfwijsReden, InvalidTransition, MeldingStatus, is_allowed
+
+# No 0/O, 1/I/L: a code read aloud over the phone or copied from a screenshot survives.
+MELDCODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+MELDCODE_LENGTH = 10  # 31^10 ≈ 8·10^14 codes; guessing is also rate-limited.
+PHOTO_MAX_SIDE = 2048
+
+
+def meldcode_generate() -> str:
+    return "".join(secrets.choice(MELDCODE_ALPHABET) for _ in range(MELDCODE_LENGTH))
+
+
+def meldcode_normalize(raw: str) -> str:
+    """Accepts what people type: lower case, spaces or dashes, O for 0 and I/L for 1 are not in codes."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def buurt_for_point(point: Point) -> Buurt | None:
+    return Buurt.objects.filter(geometrie__contains=point).only("code").first()
+
+
+def photo_reencode(data: bytes) -> bytes:
+    """Decodes and re-encodes as JPEG: EXIF, GPS, XMP and comments do not survive; orientation does."""
+    with Image.open(io.BytesIO(data)) as image:
+        image = ImageOps.exif_transpose(image)
+        image = image.convert("RGB")
+        image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+        out = io.BytesIO()
+        image.save(out, format="JPEG", quality=85, optimize=True)
+    return out.getvalue()
+
+
+@transaction.atomic
+def melding_create(
+    *, invoer: MeldingInvoer, kanaal: str, import_sleutel: str | None = None, ontvangen_op=None
+) -> Melding:
+    """Validates, places the melding in its buurt, strips photos and stores it with a fresh meldcode.
+
+    Raises ValidationError keyed by field. The point must lie inside one of the city's buurten.
+    """
+    invoer = validate_invoer(invoer)
+    point = Point(invoer.lon, invoer.lat, srid=4326)
+    point.transform(RD_SRID)
+    buurt = buurt_for_point(point)
+    if buurt is None:
+        raise ValidationError(
+            {"locatie": [_("Deze plek ligt buiten Amsterdam. Kies een plek binnen de gemeente Amsterdam.")]}
+        )
+    fotos = [photo_reencode(data) for data in invoer.fotos]
+    ontvangen = truncate_to_hour(ontvangen_op or timezone.now())
+
+    melding = Melding(
+        kanaal=kanaal,
+        locatie=point,
+        buurt=buurt,
+        locatie_omschrijving=invoer.locatie_omschrijving,
+        locatie_type_id=invoer.locatie_type,
+        waarnemingen=invoer.waarnemingen,
+        observed_at=invoer.observed_at,
+        dagdeel=invoer.dagdeel,
+        frequentie=invoer.frequentie,
+        melder_rol_id=invoer.melder_rol,
+        omschrijving=invoer.omschrijving,
+        ontvangen_op=ontvangen,
+        import_sleutel=import_sleutel,
+    )
+    # A collision is astronomically rare; the unique index decides, not a racy pre-check.
+    for attempt in range(5):
+        melding.meldcode = meldcode_generate()
+        try:
+            with transaction.atomic():
+                melding.save(force_insert=True)
+            break
+        except IntegrityError:
+            if import_sleutel and Melding.objects.filter(import_sleutel=import_sleutel).exists():
+                raise
+            if attempt == 4:
+                raise
+            melding.pk = None
+    MeldingEvent.objects.create(melding=melding, van="", naar=melding.status, created_at=ontvangen)
+    for data in fotos:
+        foto = MeldingFoto(melding=melding)
+        foto.bestand.save(f"{uuid.uuid4().hex}.jpg", ContentFile(data), save=True)
+    return melding
+
+
+@transaction.atomic
+def melding_transition(
+    *,
+    melding: Melding,
+    naar: str,
+    actor: AbstractBaseUser | None,
+    reden: str = "",
+    toelichting: str = "",
+    origineel: Melding | None = None,
+) -> MeldingEvent:
+    """Moves a melding to another status per workflow.ALLOWED and writes the history row.
+
+    Rejecting needs a reason; reason `dubbel` needs the original, which must be another melding that
+    is not itself a duplicate (so chains always point at the root).
+    """
+    melding = Melding.objects.select_for_update().get(pk=melding.pk)
+    van = melding.status
+    if not is_allowed(van, naar):
+        raise InvalidTransition(van, naar)
+    update = ["status", "afwijs_reden", "duplicaat_van"]
+    melding.afwijs_reden, melding.duplicaat_van = "", None
+    if naar == MeldingStatus.AFGEWEZEN:
+        if reden not in AfwijsReden.values:
+            raise ValidationError({"reden": [_("Kies een reden om af te wijzen.")]})
+        melding.afwijs_reden = reden
+        if reden == AfwijsReden.DUBBEL:
+            if origineel is None or origineel.pk == melding.pk:
+                raise ValidationError({"origineel": [_("Kies de melding waarvan dit een dubbele is.")]})
+            if origineel.duplicaat_van_id:
+                origineel = origineel.duplicaat_van
+            melding.duplicaat_van = origineel
+    melding.status = naar
+    melding.save(update_fields=update)
+    return MeldingEvent.objects.create(
+        melding=melding,
+        van=van,
+        naar=naar,
+        actor=actor,
+        reden=reden if naar == MeldingStatus.AFGEWEZEN else "",
+        toelichting=toelichting,
+        created_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def meldingen_apply_retention(*, now=None, days: int) -> int:
+    """Deletes free text and photos of meldingen filed more than `days` ago; the rest stays for the figures."""
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    old = Melding.objects.filter(ontvangen_op__lt=cutoff, tekst_verwijderd_op__isnull=True)
+    for foto in MeldingFoto.objects.filter(melding__in=old):
+        foto.bestand.delete(save=False)
+        foto.delete()
+    return old.update(omschrijving="", tekst_verwijderd_op=now or timezone.now())

@@ -1,0 +1,156 @@
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .forms import MeldingForm
+from .intake import adres_omgekeerd, adres_zoeken, photo_bytes
+from .models import Kanaal
+from .ratelimit import status_lookup_blocked, status_lookup_missed
+from .selectors import melding_public_status
+from .services import meldcode_normalize, melding_create
+from .validation import MeldingInvoer
+
+# Service error keys → the form field that shows them.
+FIELD_FOR_ERROR = {"locatie": "adres", "observed_at": "datum"}
+
+
+def _resolve_location(form: MeldingForm) -> tuple[tuple[float, float, str] | None, list[dict]]:
+    data = form.cleaned_data
+    if data.get("adres_keuze"):
+        return data["adres_keuze"], []
+    adres = (data.get("adres") or "").strip()
+    if data.get("lat") is not None and data.get("lon") is not None:
+        return (data["lat"], data["lon"], adres), []
+    if not adres:
+        form.add_error("adres", _("Vul een adres of plek in, of kies een punt op de kaart."))
+        return None, []
+    try:
+        plekken = adres_zoeken(adres)
+    except ValidationError as exc:
+        form.add_error("adres", exc)
+        return None, []
+    if not plekken:
+        form.add_error(
+            "adres",
+            _("We vonden deze plek niet in Amsterdam. Controleer de spelling of kies de plek op de kaart."),
+        )
+        return None, []
+    if len(plekken) == 1:
+        return (plekken[0].lat, plekken[0].lon, plekken[0].naam), []
+    kandidaten = [{"lat": p.lat, "lon": p.lon, "naam": p.naam} for p in plekken]
+    form.add_error("adres_keuze", _("We vonden meer dan één plek. Kies de plek die u bedoelt."))
+    return None, kandidaten
+
+
+@require_http_methods(["GET", "POST"])
+def melden(request):
+    if request.method == "GET":
+        return render(request, "meldingen/melden.html", {"form": MeldingForm()})
+
+    if request.POST.get("actie") == "zoeken":
+        return _zoeken(request)
+
+    form = MeldingForm(request.POST, request.FILES)
+    form.is_valid()
+    locatie, kandidaten = _resolve_location(form)
+    form.fields["adres_keuze"].widget.choices = _keuzes(kandidaten)
+    if locatie is not None and not form.errors:
+        lat, lon, naam = locatie
+        invoer = MeldingInvoer(
+            lat=lat,
+            lon=lon,
+            locatie_omschrijving=naam,
+            locatie_type=form.cleaned_data["locatie_type"],
+            waarnemingen=form.cleaned_data["waarnemingen"],
+            observed_at=form.observed_at(),
+            dagdeel=form.cleaned_data["dagdeel"],
+            frequentie=form.cleaned_data["frequentie"],
+            melder_rol=form.cleaned_data.get("melder_rol") or "onbekend",
+            omschrijving=form.cleaned_data.get("omschrijving", ""),
+            fotos=photo_bytes(form.cleaned_data.get("fotos") or []),
+        )
+        try:
+            melding = melding_create(invoer=invoer, kanaal=Kanaal.WEB)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(FIELD_FOR_ERROR.get(field, field if field in form.fields else None), errors)
+        else:
+            return redirect("meldingen:ontvangen", meldcode=melding.meldcode)
+    return render(request, "meldingen/melden.html", {"form": form}, status=400)
+
+
+def _zoeken(request):
+    """Only look the address up and show what was found; the other fields keep what was typed and are
+    not judged yet. Photos cannot survive a round trip without JavaScript, so the page says so."""
+    data = request.POST.copy()
+    data["lat"] = data["lon"] = data["adres_keuze"] = ""
+    form = MeldingForm(data)
+    form._errors, form.cleaned_data = ErrorDict(), {"adres": data.get("adres", "").strip()[:200]}
+    locatie, kandidaten = _resolve_location(form)
+    if locatie:
+        kandidaten = [{"lat": locatie[0], "lon": locatie[1], "naam": locatie[2]}]
+        data["adres_keuze"] = _keuzes(kandidaten)[0][0]
+        errors = form._errors
+        form = MeldingForm(data)
+        form._errors, form.cleaned_data = errors, {}
+    form.fields["adres_keuze"].widget.choices = _keuzes(kandidaten)
+    return render(request, "meldingen/melden.html", {"form": form, "gezocht": True})
+
+
+def _keuzes(kandidaten: list[dict]) -> list[tuple[str, str]]:
+    return [(f"{k['lat']:.6f},{k['lon']:.6f}|{k['naam']}", k["naam"]) for k in kandidaten]
+
+
+@require_GET
+def ontvangen(request, meldcode: str):
+    status = melding_public_status(meldcode=meldcode)
+    if status is None:
+        raise Http404
+    status_url = request.build_absolute_uri(reverse("meldingen:status", args=[status.meldcode]))
+    return render(request, "meldingen/ontvangen.html", {"status": status, "status_url": status_url})
+
+
+@require_GET
+def status_zoeken(request):
+    code = meldcode_normalize(request.GET.get("meldcode", ""))
+    if code:
+        return redirect("meldingen:status", meldcode=code)
+    return render(request, "meldingen/status_zoeken.html")
+
+
+@require_GET
+def status(request, meldcode: str):
+    token = getattr(request, "client_token", "")
+    if status_lookup_blocked(token):
+        return render(request, "meldingen/status_zoeken.html", {"te_vaak": True}, status=429)
+    result = melding_public_status(meldcode=meldcode)
+    if result is None:
+        status_lookup_missed(token)
+        return render(request, "meldingen/status_zoeken.html", {"onbekend": meldcode[:20]}, status=404)
+    return render(request, "meldingen/status.html", {"status": result})
+
+
+@require_GET
+def adres_suggesties(request):
+    """For the map's search box: places matching a typed address, as JSON."""
+    query = request.GET.get("q", "").strip()[:200]
+    if len(query) < 3:
+        return JsonResponse({"resultaten": []})
+    try:
+        plekken = adres_zoeken(query)
+    except ValidationError as exc:
+        return JsonResponse({"resultaten": [], "fout": exc.messages[0]}, status=503)
+    return JsonResponse({"resultaten": [p.__dict__ for p in plekken]})
+
+
+@require_GET
+def adres_bij_punt(request):
+    try:
+        lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
+    except (KeyError, ValueError):
+        return JsonResponse({"fout": _("Ongeldige coördinaten.")}, status=400)
+    return JsonResponse({"naam": adres_omgekeerd(lat, lon)})

@@ -1,0 +1,78 @@
+"""Shared fixtures: the real PostGIS test database with the city's areas, Redis, a loopback PDOK, and
+no network beyond this machine."""
+
+import ipaddress
+import socket
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+
+from integrations.geocoding import get_geocoder
+from tests.fakes.pdok import FakePDOK
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _loopback_only(address) -> None:
+    if isinstance(address, tuple):
+        host = address[0]
+        if host == "localhost":
+            return
+        try:
+            if ipaddress.ip_address(host).is_loopback:
+                return
+        except ValueError:
+            pass
+        raise OSError(f"tests may not reach {host}: only loopback is allowed")
+
+
+def _guarded_connect(self, address):
+    _loopback_only(address)
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self, address):
+    _loopback_only(address)
+    return _real_connect_ex(self, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_internet():
+    socket.socket.connect = _guarded_connect
+    socket.socket.connect_ex = _guarded_connect_ex
+    yield
+    socket.socket.connect = _real_connect
+    socket.socket.connect_ex = _real_connect_ex
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The areas are reference data every test needs; load them once per run."""
+    with django_db_blocker.unblock():
+        call_command("load_gebieden", settings.AREAS_SOURCE, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def fake_pdok_server():
+    with FakePDOK() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_pdok(fake_pdok_server, settings):
+    """The loopback PDOK, wired into the app's geocoder, reset for each test."""
+    settings.PDOK_LOCATIESERVER_URL = fake_pdok_server.url
+    fake_pdok_server.requests.clear()
+    fake_pdok_server.delay = 0
+    fake_pdok_server.fail_next = None
+    get_geocoder.cache_clear()
+    yield fake_pdok_server
+    get_geocoder.cache_clear()

@@ -1,0 +1,41 @@
+from datetime import timedelta
+
+import factory
+from django.contrib.gis.geos import Point
+from django.utils import timezone
+
+from meldingen.anonymity import truncate_to_hour
+from meldingen.models import RD_SRID, Buurt, Kanaal, Melding
+from meldingen.services import meldcode_generate
+
+# Real places with the buurt they lie in (checked against the 2022 buurt geometry in tests).
+BIJLMERPLEIN = (52.3125, 4.9530)
+DAM = (52.3731, 4.8926)
+PLEIN_40_45 = (52.3773, 4.8020)
+UTRECHT_DOMPLEIN = (52.0907, 5.1214)
+
+
+def rd_point(lat: float, lon: float) -> Point:
+    point = Point(lon, lat, srid=4326)
+    point.transform(RD_SRID)
+    return point
+
+
+class MeldingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Melding
+
+    class Params:
+        latlon = BIJLMERPLEIN
+
+    meldcode = factory.LazyFunction(meldcode_generate)
+    kanaal = Kanaal.WEB
+    locatie = factory.LazyAttribute(lambda o: rd_point(*o.latlon))
+    buurt = factory.LazyAttribute(lambda o: Buurt.objects.get(geometrie__contains=o.locatie))
+    locatie_type_id = "speelplek"
+    waarnemingen = factory.LazyFunction(lambda: ["dealen"])
+    observed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    dagdeel = "avond"
+    frequentie = "dagelijks"
+    melder_rol_id = "bewoner"
+    ontvangen_op = factory.LazyFunction(lambda: truncate_to_hour(timezone.now()))
