@@ -106,9 +106,7 @@ class MeldingStatusView(APIView):
     def get(self, request, meldcode: str):
         token = getattr(request, "client_token", "")
         if status_lookup_blocked(token):
-            return Response(
-                {"detail": "Te veel onbekende meldcodes. Probeer het over een uur opnieuw."}, status=429
-            )
+            return Response({"detail": "Te veel onbekende meldcodes. Probeer het over een uur opnieuw."}, status=429)
         result = melding_public_status(meldcode=meldcode)
         if result is None:
             status_lookup_missed(token)

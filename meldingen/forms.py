@@ -39,9 +39,7 @@ class MeldingForm(forms.Form):
 
     adres = forms.CharField(
         label=_("Adres of plek"),
-        help_text=_(
-            "Bijvoorbeeld: Bijlmerplein 1, of een straat met een kruising. Of kies de plek op de kaart."
-        ),
+        help_text=_("Bijvoorbeeld: Bijlmerplein 1, of een straat met een kruising. Of kies de plek op de kaart."),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -57,9 +55,7 @@ class MeldingForm(forms.Form):
         label=_("Wanneer zag u het (de laatste keer)?"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    dagdeel = forms.ChoiceField(
-        label=_("Welk deel van de dag?"), choices=Dagdeel.choices, widget=forms.RadioSelect
-    )
+    dagdeel = forms.ChoiceField(label=_("Welk deel van de dag?"), choices=Dagdeel.choices, widget=forms.RadioSelect)
     frequentie = forms.ChoiceField(
         label=_("Hoe vaak ziet u dit?"), choices=Frequentie.choices, widget=forms.RadioSelect
     )
@@ -74,6 +70,7 @@ class MeldingForm(forms.Form):
         help_text=_("Schrijf geen namen of telefoonnummers van uzelf. Maximaal 2000 tekens."),
         required=False,
         max_length=settings.MELDING_MAX_OMSCHRIJVING,
+        error_messages={"max_length": _("Gebruik maximaal %(limit_value)d tekens (nu %(show_value)d).")},
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     fotos = MultipleFileField(
@@ -123,7 +120,5 @@ class MeldingForm(forms.Form):
         if datum and datum > timezone.localdate():
             self.add_error("datum", _("Deze datum ligt in de toekomst."))
         elif datum and datum < timezone.localdate() - timedelta(days=365):
-            self.add_error(
-                "datum", _("Dit is langer dan een jaar geleden; dat kunnen we niet meer gebruiken.")
-            )
+            self.add_error("datum", _("Dit is langer dan een jaar geleden; dat kunnen we niet meer gebruiken."))
         return cleaned

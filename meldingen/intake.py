@@ -28,9 +28,7 @@ def adres_zoeken(query: str) -> list[Plek]:
     except GeopyError as exc:
         logger.warning("geocoder unavailable: %s", type(exc).__name__)
         raise ValidationError(
-            _(
-                "Het zoeken van adressen lukt nu even niet. Probeer het zo opnieuw, of kies de plek op de kaart."
-            ),
+            _("Het zoeken van adressen lukt nu even niet. Probeer het zo opnieuw, of kies de plek op de kaart."),
             code="geocoder",
         ) from exc
     return [Plek(lat=h.latitude, lon=h.longitude, naam=h.address) for h in hits[:MAX_KANDIDATEN]]

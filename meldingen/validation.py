@@ -89,9 +89,7 @@ def validate_observed_at(moment: datetime, *, now: datetime | None = None) -> da
     if moment > now + CLOCK_SKEW:
         raise ValidationError(_("Dit moment ligt in de toekomst."), code="future")
     if moment < now - MAX_OBSERVATION_AGE:
-        raise ValidationError(
-            _("Dit is langer dan een jaar geleden; dat kunnen we niet meer gebruiken."), code="old"
-        )
+        raise ValidationError(_("Dit is langer dan een jaar geleden; dat kunnen we niet meer gebruiken."), code="old")
     return moment
 
 
@@ -138,8 +136,7 @@ def validate_photo(data: bytes) -> None:
     """Type and size from the content itself, never from the file name or the browser's claim."""
     if len(data) > settings.MELDING_MAX_PHOTO_BYTES:
         raise ValidationError(
-            _("Een foto mag hoogstens %(mb)d MB zijn.")
-            % {"mb": settings.MELDING_MAX_PHOTO_BYTES // (1024 * 1024)},
+            _("Een foto mag hoogstens %(mb)d MB zijn.") % {"mb": settings.MELDING_MAX_PHOTO_BYTES // (1024 * 1024)},
             code="too_large",
         )
     try:

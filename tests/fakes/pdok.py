@@ -167,9 +167,7 @@ def _weg(name: str, lat: float, lon: float, woonplaats: str = "Amsterdam", **kw:
     return Place("weg", f"{name}, {woonplaats}", lat, lon, gemeente, woonplaats, straatnaam=name, **kw)
 
 
-def _adres(
-    street: str, nr: int, postcode: str, lat: float, lon: float, woonplaats: str = "Amsterdam"
-) -> Place:
+def _adres(street: str, nr: int, postcode: str, lat: float, lon: float, woonplaats: str = "Amsterdam") -> Place:
     gemeente = "Amsterdam" if woonplaats in ("Amsterdam", "Weesp") else woonplaats
     name = f"{street} {nr}, {postcode} {woonplaats}"
     return Place("adres", name, lat, lon, gemeente, woonplaats, street, nr, None, postcode)
@@ -384,9 +382,7 @@ def _envelope(docs: list[dict[str, Any]], num_found: int, start: int, with_score
     return {"response": response}
 
 
-def search_free(
-    params: dict[str, list[str]], gazetteer: list[Place], *, suggest: bool = False
-) -> dict[str, Any]:
+def search_free(params: dict[str, list[str]], gazetteer: list[Place], *, suggest: bool = False) -> dict[str, Any]:
     query_tokens = _tokens(_first(params, "q") or "")
     predicates = _fq_predicates(params.get("fq") or [FREE_DEFAULT_FQ])
     rows = _int_param(params, "rows", 10, MAX_ROWS)
@@ -592,7 +588,10 @@ class FakePDOK:
         server.fake = self
         self._server = server
         self.port = server.server_address[1]
-        self._thread = threading.Thread(target=server.serve_forever, name="fake-pdok", daemon=True)
+        # A short poll interval makes stop() (and so every test's teardown) quick.
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-pdok", daemon=True
+        )
         self._thread.start()
         return self
 

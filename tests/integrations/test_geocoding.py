@@ -378,3 +378,15 @@ def test_fake_speaks_the_locatieserver_wire_format(pdok: FakePDOK) -> None:
     assert doc["centroide_ll"].startswith("POINT(4.95")
     assert doc["centroide_rd"].startswith("POINT(12")
     assert envelope["maxScore"] == doc["score"]
+
+
+def test_bias_can_be_switched_off(pdok: FakePDOK) -> None:
+    # Given a geocoder made with an empty bias
+    geocoder = PDOKLocatieserver(base_url=pdok.url, timeout=2.0, bias=(), cache=DictCache(), cache_seconds=60)
+
+    # When anything is geocoded
+    geocoder.geocode("Dam 1")
+
+    # Then no lat/lon is sent
+    assert "lat" not in pdok.requests[-1].params
+    assert "lon" not in pdok.requests[-1].params

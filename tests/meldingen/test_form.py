@@ -1,0 +1,204 @@
+"""The public form at /melden/, driven without JavaScript (plain POSTs), as a keyboard or screen reader
+user without scripts would use it."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from meldingen.models import Melding
+from tests.factories import BIJLMERPLEIN, UTRECHT_DOMPLEIN
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**overrides):
+    data = {
+        "adres": "",
+        "locatie_type": "speelplek",
+        "waarnemingen": ["dealen", "ronselen"],
+        "datum": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        "dagdeel": "avond",
+        "frequentie": "dagelijks",
+        "melder_rol": "bewoner",
+        "omschrijving": "Elke avond wordt er gedeald bij de speeltuin.",
+        "actie": "versturen",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_get_shows_the_form_in_dutch(client):
+    response = client.get("/melden/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="nl">' in html
+    assert "Drugsoverlast melden" in html
+    assert 'name="adres"' in html
+
+
+def test_form_in_english_through_i18n(client):
+    client.cookies["django_language"] = "en"
+    response = client.get("/melden/")
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_address_with_one_hit_files_the_melding(client, fake_pdok):
+    # given a typed address that PDOK knows exactly once
+    # when
+    response = client.post("/melden/", form_data(adres="Bijlmerplein 1"))
+    # then the reporter is sent to the thank-you page with the meldcode
+    assert response.status_code == 302
+    melding = Melding.objects.get()
+    assert response["Location"] == f"/melden/ontvangen/{melding.meldcode}/"
+    assert melding.locatie_omschrijving.startswith("Bijlmerplein 1")
+    assert melding.buurt.wijk.stadsdeel_id == "T"
+    assert melding.dagdeel == "avond"
+    assert melding.frequentie == "dagelijks"
+    assert melding.observed_at.astimezone(timezone.get_current_timezone()).hour == 21
+    assert fake_pdok.requests, "the address was geocoded through the PDOK client"
+
+
+def test_thank_you_page_shows_meldcode_and_status_link(client, fake_pdok):
+    response = client.post("/melden/", form_data(adres="Bijlmerplein 1"), follow=True)
+    melding = Melding.objects.get()
+    html = response.content.decode()
+    assert melding.meldcode in html
+    assert f'href="/melden/status/{melding.meldcode}"' in html
+
+
+def test_address_with_several_hits_asks_to_choose_and_keeps_input(client, fake_pdok):
+    # when
+    response = client.post("/melden/", form_data(adres="Kerkstraat", omschrijving="mijn eigen woorden"))
+    # then nothing is stored yet, the candidates are offered, and what was typed stays
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert Melding.objects.count() == 0
+    keuzes = re.findall(r'name="adres_keuze" value="([^"]+)"', html)
+    assert 2 <= len(keuzes) <= 3
+    assert "mijn eigen woorden" in html
+    assert "Kies de plek die u bedoelt" in html
+    # when the reporter picks one
+    response = client.post("/melden/", form_data(adres="Kerkstraat", adres_keuze=keuzes[0].replace("&#x27;", "'")))
+    # then
+    assert response.status_code == 302
+    assert Melding.objects.get().locatie_omschrijving.startswith("Kerkstraat")
+
+
+def test_address_not_found_says_so(client, fake_pdok):
+    response = client.post("/melden/", form_data(adres="Nergensstraat 999"))
+    assert response.status_code == 400
+    assert "We vonden deze plek niet in Amsterdam" in response.content.decode()
+    assert Melding.objects.count() == 0
+
+
+def test_geocoder_down_gives_a_human_error_and_keeps_input(client, fake_pdok):
+    fake_pdok.fail_next = 500
+    response = client.post("/melden/", form_data(adres="Bijlmerplein 1", omschrijving="bewaar dit"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "lukt nu even niet" in html
+    assert "bewaar dit" in html
+
+
+def test_search_button_only_looks_up_without_judging_other_fields(client, fake_pdok):
+    response = client.post("/melden/", {"adres": "Bijlmerplein 1", "actie": "zoeken"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Bijlmerplein 1, 1102DA Amsterdam" in html
+    assert re.search(r'name="adres_keuze" value="[^"]+"[^>]*checked', html)
+    assert "Er ging iets mis" not in html
+    assert Melding.objects.count() == 0
+
+
+def test_pin_outside_amsterdam_is_refused_and_form_keeps_input(client):
+    lat, lon = UTRECHT_DOMPLEIN
+    response = client.post("/melden/", form_data(lat=lat, lon=lon, omschrijving="dit blijft staan"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "buiten Amsterdam" in html
+    assert "dit blijft staan" in html
+    assert Melding.objects.count() == 0
+
+
+def test_pin_on_the_map_needs_no_geocoder(client):
+    lat, lon = BIJLMERPLEIN
+    response = client.post("/melden/", form_data(lat=lat, lon=lon))
+    assert response.status_code == 302
+    assert Melding.objects.get().buurt.wijk.stadsdeel_id == "T"
+
+
+def test_no_location_at_all(client):
+    response = client.post("/melden/", form_data())
+    assert response.status_code == 400
+    assert "Vul een adres of plek in" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"locatie_type": None}, "Dit veld is vereist"),
+        ({"locatie_type": "ruimteschip"}, "Selecteer een geldige keuze"),
+        ({"waarnemingen": None}, "Dit veld is vereist"),
+        ({"waarnemingen": ["toveren"]}, "Selecteer een geldige keuze"),
+        ({"datum": "31-02-2026"}, "Voer een geldige datum in"),
+        ({"datum": (timezone.localdate() + timedelta(days=3)).isoformat()}, "in de toekomst"),
+        ({"datum": (timezone.localdate() - timedelta(days=500)).isoformat()}, "langer dan een jaar"),
+        ({"dagdeel": None}, "Dit veld is vereist"),
+        ({"frequentie": "soms"}, "Selecteer een geldige keuze"),
+        ({"melder_rol": "agent"}, "Selecteer een geldige keuze"),
+        ({"omschrijving": "x" * 2001}, "maximaal 2000 tekens (nu 2001)"),
+    ],
+)
+def test_each_field_is_validated_in_dutch(client, overrides, message):
+    lat, lon = BIJLMERPLEIN
+    response = client.post("/melden/", form_data(lat=lat, lon=lon, **overrides))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert 'class="foutsamenvatting"' in html
+    assert Melding.objects.count() == 0
+
+
+def test_status_page_shows_status_not_the_report(client, fake_pdok):
+    client.post("/melden/", form_data(adres="Bijlmerplein 1", omschrijving="heel persoonlijk verhaal"))
+    melding = Melding.objects.get()
+    response = client.get(f"/melden/status/{melding.meldcode}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ontvangen" in html
+    assert melding.meldcode in html
+    assert "persoonlijk verhaal" not in html
+    assert "Bijlmerplein 1" not in html  # not even the exact place
+
+
+def test_status_lookup_form_redirects_and_normalises(client):
+    response = client.get("/melden/status/", {"meldcode": "abcd-efgh 23"})
+    assert response["Location"] == "/melden/status/ABCDEFGH23"
+
+
+def test_unknown_codes_are_rate_limited_per_client(client, settings):
+    settings.STATUS_LOOKUP_MISSES_PER_HOUR = 3
+    for _ in range(3):
+        response = client.get("/melden/status/ZZZZZZZZZZ", REMOTE_ADDR="198.51.100.7")
+        assert response.status_code == 404
+        assert "We kennen de meldcode" in response.content.decode()
+    blocked = client.get("/melden/status/ZZZZZZZZZZ", REMOTE_ADDR="198.51.100.7")
+    assert blocked.status_code == 429
+    assert "te vaak" in blocked.content.decode()
+    # another client is not blocked
+    assert client.get("/melden/status/ZZZZZZZZZZ", REMOTE_ADDR="198.51.100.8").status_code == 404
+
+
+def test_address_suggestions_json_for_the_map(client, fake_pdok):
+    response = client.get("/melden/adres/", {"q": "Kerkstraat"})
+    assert response.status_code == 200
+    resultaten = response.json()["resultaten"]
+    assert 2 <= len(resultaten) <= 3
+    assert {"lat", "lon", "naam"} <= set(resultaten[0])
+
+
+def test_reverse_lookup_for_a_map_click(client, fake_pdok):
+    response = client.get("/melden/adres/omgekeerd/", {"lat": 52.3130, "lon": 4.9513})
+    assert response.json()["naam"].startswith("Bijlmerplein")
