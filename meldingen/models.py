@@ -187,7 +187,7 @@ class MeldingFoto(models.Model):
     """A photo, re-encoded as JPEG without any metadata before it touches the disk."""
 
     melding = models.ForeignKey(Melding, on_delete=models.CASCADE, related_name="fotos")
-    bestand = models.ImageField(upload_to="meldingen/%Y/%m/", width_field="breedte", height_field="hoogte")
+    bestand = models.ImageField(upload_to="meldingen/%Y/%m/")
     breedte = models.PositiveIntegerField(default=0)
     hoogte = models.PositiveIntegerField(default=0)
 

@@ -38,7 +38,7 @@ def buurt_for_point(point: Point) -> Buurt | None:
     return Buurt.objects.filter(geometrie__contains=point).only("code").first()
 
 
-def photo_reencode(data: bytes) -> bytes:
+def photo_reencode(data: bytes) -> tuple[bytes, int, int]:
     """Decodes and re-encodes as JPEG: EXIF, GPS, XMP and comments do not survive; orientation does."""
     with Image.open(io.BytesIO(data)) as image:
         image = ImageOps.exif_transpose(image)
@@ -46,7 +46,7 @@ def photo_reencode(data: bytes) -> bytes:
         image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
         out = io.BytesIO()
         image.save(out, format="JPEG", quality=85, optimize=True)
-    return out.getvalue()
+        return out.getvalue(), image.width, image.height
 
 
 @transaction.atomic
@@ -65,7 +65,7 @@ def melding_create(
         raise ValidationError(
             {"locatie": [_("Deze plek ligt buiten Amsterdam. Kies een plek binnen de gemeente Amsterdam.")]}
         )
-    fotos = [photo_reencode(data) for data in invoer.fotos]
+    fotos = [photo_reencode(data) for data in invoer.fotos]  # (jpeg bytes, width, height)
     ontvangen = truncate_to_hour(ontvangen_op or timezone.now())
 
     melding = Melding(
@@ -97,8 +97,8 @@ def melding_create(
                 raise
             melding.pk = None
     MeldingEvent.objects.create(melding=melding, van="", naar=melding.status, created_at=ontvangen)
-    for data in fotos:
-        foto = MeldingFoto(melding=melding)
+    for data, breedte, hoogte in fotos:
+        foto = MeldingFoto(melding=melding, breedte=breedte, hoogte=hoogte)
         foto.bestand.save(f"{uuid.uuid4().hex}.jpg", ContentFile(data), save=True)
     return melding
 
@@ -131,6 +131,8 @@ def melding_transition(
         if reden == AfwijsReden.DUBBEL:
             if origineel is None or origineel.pk == melding.pk:
                 raise ValidationError({"origineel": [_("Kies de melding waarvan dit een dubbele is.")]})
+            # Read it fresh: the caller's copy may predate its own marking as a duplicate.
+            origineel = Melding.objects.get(pk=origineel.pk)
             if origineel.duplicaat_van_id:
                 origineel = origineel.duplicaat_van
             melding.duplicaat_van = origineel

@@ -146,7 +146,7 @@ class Migration(migrations.Migration):
             name='MeldingFoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bestand', models.ImageField(height_field='hoogte', upload_to='meldingen/%Y/%m/', width_field='breedte')),
+                ('bestand', models.ImageField(upload_to='meldingen/%Y/%m/')),
                 ('breedte', models.PositiveIntegerField(default=0)),
                 ('hoogte', models.PositiveIntegerField(default=0)),
                 ('melding', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fotos', to='meldingen.melding')),
