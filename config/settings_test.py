@@ -22,3 +22,4 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # the browser tests' server threads must not keep connections open
