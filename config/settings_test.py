@@ -4,7 +4,7 @@ media directory), fast password hashing."""
 import tempfile
 
 from .settings import *  # noqa: F403
-from .settings import env
+from .settings import DATABASES, env
 
 CACHES = {
     "default": {
