@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 
 from integrations.geocoding import get_geocoder
 from tests.fakes.pdok import FakePDOK
@@ -53,6 +54,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The areas are reference data every test needs; load them once per run."""
     with django_db_blocker.unblock():
         call_command("load_gebieden", settings.AREAS_SOURCE, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _close_stray_connections(django_db_setup, django_db_blocker):
+    """Server threads of the browser tests may still hold a connection when the run ends; the test
+    database can only be dropped once they are gone."""
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "select pg_terminate_backend(pid) from pg_stat_activity"
+            " where datname = current_database() and pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)
