@@ -12,6 +12,9 @@ from .models import (
     Waarneming,
     Wijk,
 )
+from .selectors import meldingen_as_geojson
+
+MAP_LIMIT = 5000
 
 
 class MeldingEventInline(admin.TabularInline):
@@ -66,6 +69,17 @@ class MeldingAdmin(LeafletGeoAdmin):
 
     def has_add_permission(self, request):
         return False  # meldingen come in through the intake paths, which validate and anonymise
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            # The filtered list on a map, assembled in PostGIS; capped so a city-wide list stays light.
+            response.context_data["kaart_geojson"] = meldingen_as_geojson(
+                queryset=changelist.queryset, limit=MAP_LIMIT
+            )
+            response.context_data["kaart_limit"] = MAP_LIMIT
+        return response
 
 
 @admin.register(Stadsdeel, Wijk)

@@ -1,7 +1,10 @@
 """Reads of meldingen that are more than a one-liner."""
 
+import json
 from dataclasses import dataclass
 
+from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from .models import Melding
@@ -54,3 +57,20 @@ def melding_public_status(*, meldcode: str) -> PubliekeStatus | None:
         buurt_naam=melding.buurt.naam,
         ontvangen_op=melding.ontvangen_op.date().isoformat(),
     )
+
+
+def meldingen_as_geojson(*, queryset: QuerySet[Melding], limit: int) -> dict:
+    """A GeoJSON FeatureCollection (WGS84) of the newest `limit` meldingen of a queryset, for staff maps.
+
+    Coordinates are transformed and serialised by PostGIS; Python only joins the strings.
+    """
+    rows = (
+        queryset.order_by("-ontvangen_op", "-id")
+        .annotate(geojson=AsGeoJSON(Transform("locatie", 4326), precision=6))
+        .values_list("pk", "meldcode", "status", "geojson")[:limit]
+    )
+    features = [
+        {"type": "Feature", "id": pk, "properties": {"meldcode": code, "status": status}, "geometry": json.loads(geom)}
+        for pk, code, status, geom in rows
+    ]
+    return {"type": "FeatureCollection", "features": features}

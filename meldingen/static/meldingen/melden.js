@@ -1,3 +1,4 @@
+// Texts come translated from the template (data attributes), so this file holds no language.
 // Progressive enhancement of the public form: a pin on the map sets the place. Without JavaScript
 // the address field and the "Zoek dit adres" button do the same on the server.
 (function () {
@@ -14,7 +15,7 @@
       lat.value = latlng.lat.toFixed(6);
       lon.value = latlng.lng.toFixed(6);
       document.querySelectorAll("input[name=adres_keuze]").forEach(function (r) { r.checked = false; });
-      status.textContent = naam ? "Gekozen plek: " + naam : "Plek gekozen op de kaart.";
+      status.textContent = naam ? status.dataset.gekozen + " " + naam : status.dataset.punt;
     }
 
     if (lat.value && lon.value) {
@@ -28,7 +29,7 @@
       fetch("adres/omgekeerd/?lat=" + e.latlng.lat + "&lon=" + e.latlng.lng, { credentials: "omit" })
         .then(function (r) { return r.ok ? r.json() : { naam: "" }; })
         .then(function (data) {
-          if (data.naam) { adres.value = data.naam; status.textContent = "Gekozen plek: " + data.naam; }
+          if (data.naam) { adres.value = data.naam; status.textContent = status.dataset.gekozen + " " + data.naam; }
         })
         .catch(function () { /* the point itself is enough */ });
     });
