@@ -2,10 +2,12 @@
 
 import io
 import secrets
+import threading
 import uuid
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -23,6 +25,24 @@ from .workflow import AfwijsReden, InvalidTransition, MeldingStatus, is_allowed
 MELDCODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 MELDCODE_LENGTH = 10  # 31^10 ≈ 8·10^14 codes; guessing is also rate-limited.
 PHOTO_MAX_SIDE = 2048
+
+
+_local = threading.local()
+
+
+def _wgs84_to_rd() -> CoordTransform:
+    """GDAL builds a transformation from scratch on every `transform(srid)` (15-25 ms); reusing one costs
+    ~0.1 ms. A CoordTransform is not thread-safe, so each thread keeps its own."""
+    if not hasattr(_local, "wgs84_to_rd"):
+        _local.wgs84_to_rd = CoordTransform(SpatialReference(4326), SpatialReference(RD_SRID))
+    return _local.wgs84_to_rd
+
+
+def point_rd(*, lat: float, lon: float) -> Point:
+    point = Point(lon, lat, srid=4326)
+    point.transform(_wgs84_to_rd())
+    point.srid = RD_SRID
+    return point
 
 
 def meldcode_generate() -> str:
@@ -58,8 +78,7 @@ def melding_create(
     Raises ValidationError keyed by field. The point must lie inside one of the city's buurten.
     """
     invoer = validate_invoer(invoer)
-    point = Point(invoer.lon, invoer.lat, srid=4326)
-    point.transform(RD_SRID)
+    point = point_rd(lat=invoer.lat, lon=invoer.lon)
     buurt = buurt_for_point(point)
     if buurt is None:
         raise ValidationError(

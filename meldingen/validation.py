@@ -4,11 +4,11 @@ Each rule raises django's ValidationError with a Dutch (translatable) message a 
 """
 
 import io
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,18 +42,25 @@ class MeldingInvoer:
     fotos: list[bytes] = field(default_factory=list)
 
 
+CODES_TTL_SECONDS = 60
+_local_codes: dict[str, tuple[float, frozenset[str]]] = {}
+
+
 def _codes(model: type) -> frozenset[str]:
-    # Code lists change rarely (an administrator edits them); a short cache spares a query per request.
-    key = f"codes:{model.__name__}"
-    codes = cache.get(key)
-    if codes is None:
-        codes = sorted(model.objects.filter(actief=True).values_list("code", flat=True))
-        cache.set(key, codes, 60)
-    return frozenset(codes)
+    """Active codes of a code list. They change rarely (an administrator edits them), so each process
+    keeps them for a minute instead of asking the database on every submission."""
+    key = model.__name__
+    hit = _local_codes.get(key)
+    now = time.monotonic()
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    codes = frozenset(model.objects.filter(actief=True).values_list("code", flat=True))
+    _local_codes[key] = (now + CODES_TTL_SECONDS, codes)
+    return codes
 
 
 def forget_code_cache() -> None:
-    cache.delete_many([f"codes:{m.__name__}" for m in (LocatieType, Waarneming, MelderRol)])
+    _local_codes.clear()
 
 
 def validate_locatie_type(code: str) -> str:
