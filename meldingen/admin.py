@@ -75,9 +75,7 @@ class MeldingAdmin(LeafletGeoAdmin):
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
             # The filtered list on a map, assembled in PostGIS; capped so a city-wide list stays light.
-            response.context_data["kaart_geojson"] = meldingen_as_geojson(
-                queryset=changelist.queryset, limit=MAP_LIMIT
-            )
+            response.context_data["kaart_geojson"] = meldingen_as_geojson(queryset=changelist.queryset, limit=MAP_LIMIT)
             response.context_data["kaart_limit"] = MAP_LIMIT
         return response
 
