@@ -157,6 +157,10 @@ TOELICHTING = {
 }  # fmt: skip
 
 
+# Demo logins only; `make run` documents it and --password / DEMO_PASSWORD override it.
+DEFAULT_PASSWORD = "weerbaar-demo"  # noqa: S105
+
+
 class DemoSeedError(RuntimeError):
     """The database lacks what the demo builds on (areas, code lists)."""
 
@@ -171,11 +175,32 @@ class StepResult:
 
 
 def demo_seed(
-    *, meldingen: int = DEFAULT_MELDINGEN, seed: int = DEFAULT_SEED, now: datetime | None = None
+    *,
+    meldingen: int = DEFAULT_MELDINGEN,
+    seed: int = DEFAULT_SEED,
+    now: datetime | None = None,
+    password: str = DEFAULT_PASSWORD,
 ) -> list[StepResult]:
     """Runs every seeding step in order; each step is idempotent on its own."""
     now = now or timezone.now()
-    return [seed_meldingen(count=meldingen, seed=seed, now=now)]
+    return [seed_meldingen(count=meldingen, seed=seed, now=now), seed_beheerder(password=password)]
+
+
+def seed_beheerder(*, password: str) -> StepResult:
+    """One staff superuser for the admin; the role accounts of issue 5 join this step later.
+
+    The password is (re)set on every run so the printed login always works.
+    """
+    from django.contrib.auth import get_user_model
+
+    user, created = get_user_model().objects.get_or_create(
+        username="beheerder", defaults={"is_staff": True, "is_superuser": True}
+    )
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return StepResult(
+        naam="logins", created=int(created), lines=[f"beheer: http://127.0.0.1:8000/beheer/  beheerder / {password}"]
+    )
 
 
 def demo_sleutel(seed: int, index: int) -> str:

@@ -19,7 +19,7 @@ cat <<MSG
     Status van melding:   http://127.0.0.1:${PORT}/melden/status/
     API-schema (OpenAPI): http://127.0.0.1:${PORT}/api/schema/   (docs: /api/docs/)
     Beheer (staf):        http://127.0.0.1:${PORT}/beheer/
-  Demo-logins: zie de uitvoer van seed_demo hierboven.  Stoppen: Ctrl-C
+  Demo-logins: zie de regels "logins:" van seed_demo hierboven.  Stoppen: Ctrl-C
 
 MSG
 GUNICORN_BIND="127.0.0.1:${PORT}" .venv/bin/gunicorn -c config/gunicorn.conf.py config.wsgi:application &

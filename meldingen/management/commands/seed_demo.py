@@ -1,6 +1,8 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
-from meldingen.demo import DEFAULT_MELDINGEN, DEFAULT_SEED, DemoSeedError, demo_seed
+from meldingen.demo import DEFAULT_MELDINGEN, DEFAULT_PASSWORD, DEFAULT_SEED, DemoSeedError, demo_seed
 
 
 class Command(BaseCommand):
@@ -25,11 +27,17 @@ class Command(BaseCommand):
             help=f"random seed; another seed is another city (default {DEFAULT_SEED})",
         )
 
-    def handle(self, *args, meldingen: int, seed: int, **options):
+        parser.add_argument(
+            "--password",
+            default=os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD),
+            help="password of the demo logins (default: DEMO_PASSWORD or a fixed demo value)",
+        )
+
+    def handle(self, *args, meldingen: int, seed: int, password: str, **options):
         if meldingen < 1:
             raise CommandError("--meldingen must be at least 1")
         try:
-            steps = demo_seed(meldingen=meldingen, seed=seed)
+            steps = demo_seed(meldingen=meldingen, seed=seed, password=password)
         except DemoSeedError as exc:
             raise CommandError(str(exc)) from exc
         for step in steps:
