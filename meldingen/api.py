@@ -8,8 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .models import Kanaal
-from .ratelimit import status_lookup_blocked, status_lookup_missed
-from .selectors import melding_public_status
+from .ratelimit import status_lookup
 from .services import melding_create
 from .validation import MeldingInvoer
 
@@ -104,11 +103,9 @@ class MeldingStatusView(APIView):
         summary="Public status of a melding",
     )
     def get(self, request, meldcode: str):
-        token = getattr(request, "client_token", "")
-        if status_lookup_blocked(token):
+        result, blocked = status_lookup(meldcode=meldcode, token=getattr(request, "client_token", ""))
+        if blocked:
             return Response({"detail": "Te veel onbekende meldcodes. Probeer het over een uur opnieuw."}, status=429)
-        result = melding_public_status(meldcode=meldcode)
         if result is None:
-            status_lookup_missed(token)
             return Response({"detail": "Onbekende meldcode."}, status=status.HTTP_404_NOT_FOUND)
         return Response(PubliekeStatusSerializer(result.__dict__).data)

@@ -22,3 +22,18 @@ def status_lookup_missed(token: str) -> None:
             cache.incr(key)
         except ValueError:
             cache.add(key, 1, WINDOW_SECONDS)
+
+
+def status_lookup(*, meldcode: str, token: str):
+    """The public status for a meldcode, counting misses per client: (result, blocked).
+
+    Both the status page and the API use this, so guessing codes is limited the same way on both.
+    """
+    from .selectors import melding_public_status
+
+    if status_lookup_blocked(token):
+        return None, True
+    result = melding_public_status(meldcode=meldcode)
+    if result is None:
+        status_lookup_missed(token)
+    return result, False

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .forms import MeldingForm
 from .intake import adres_omgekeerd, adres_zoeken, photo_bytes
 from .models import Kanaal
-from .ratelimit import status_lookup_blocked, status_lookup_missed
+from .ratelimit import status_lookup
 from .selectors import melding_public_status
 from .services import meldcode_normalize, melding_create
 from .validation import MeldingInvoer
@@ -124,12 +124,10 @@ def status_zoeken(request):
 
 @require_GET
 def status(request, meldcode: str):
-    token = getattr(request, "client_token", "")
-    if status_lookup_blocked(token):
+    result, blocked = status_lookup(meldcode=meldcode, token=getattr(request, "client_token", ""))
+    if blocked:
         return render(request, "meldingen/status_zoeken.html", {"te_vaak": True}, status=429)
-    result = melding_public_status(meldcode=meldcode)
     if result is None:
-        status_lookup_missed(token)
         return render(request, "meldingen/status_zoeken.html", {"onbekend": meldcode[:20]}, status=404)
     return render(request, "meldingen/status.html", {"status": result})
 
