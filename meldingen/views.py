@@ -80,7 +80,9 @@ def melden(request):
                 form.add_error(FIELD_FOR_ERROR.get(field, field if field in form.fields else None), errors)
         else:
             return redirect("meldingen:ontvangen", meldcode=melding.meldcode)
-    return render(request, "meldingen/melden.html", {"form": form}, status=400)
+    # Browsers cannot re-send a file the server returns; say so rather than let photos vanish silently.
+    context = {"form": form, "fotos_opnieuw": bool(request.FILES)}
+    return render(request, "meldingen/melden.html", context, status=400)
 
 
 def _zoeken(request):

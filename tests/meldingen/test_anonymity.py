@@ -210,3 +210,11 @@ def test_at_most_three_photos(client):
     assert response.status_code == 400
     assert "hoogstens 3 foto" in response.content.decode()
     assert Melding.objects.count() == 0
+
+
+def test_photos_of_a_refused_form_are_asked_for_again(client):
+    upload = SimpleUploadedFile("f.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    response = client.post("/melden/", form_data(fotos=[upload], waarnemingen=[]))
+    assert response.status_code == 400
+    assert "Voeg uw foto's opnieuw toe" in response.content.decode()
+    assert MeldingFoto.objects.count() == 0
