@@ -3,9 +3,11 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Dagdeel, Frequentie, LocatieType, MelderRol, Waarneming
+from .validation import code_list
 
 # The moment stored for "a date and a part of the day": the middle of that part of the day.
 DAGDEEL_UUR = {Dagdeel.NACHT: 3, Dagdeel.OCHTEND: 9, Dagdeel.MIDDAG: 15, Dagdeel.AVOND: 21}
@@ -31,7 +33,8 @@ class MultipleFileField(forms.FileField):
 
 
 def _choices(model) -> list[tuple[str, str]]:
-    return [(item.code, item.label) for item in model.objects.filter(actief=True)]
+    english = (get_language() or "nl").startswith("en")
+    return [(code, en if english else nl) for code, nl, en in code_list(model)]
 
 
 class MeldingForm(forms.Form):
