@@ -177,6 +177,10 @@ TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", "AC000000000000000000000000000000
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", "dev-only-twilio-token")
 TWILIO_FROM = env("TWILIO_FROM", "")
 PHONE_HASH_KEY = env("PHONE_HASH_KEY", "dev-only-phone-hash-key")
+# Twilio's REST API base (https://api.twilio.com); tests point it at a loopback fake.
+TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", "")
+# Fernet key for opted-in numbers (Fernet.generate_key()); the default is for local use only.
+SMS_ENCRYPTION_KEY = env("SMS_ENCRYPTION_KEY", "ZGV2LW9ubHktd2VlcmJhcmUtd2lqa2VuLXNtcy1rZXk=")
 # Keys the rate limiter's hash of a client address; the address itself is never kept.
 CLIENT_HASH_KEY = env("CLIENT_HASH_KEY", "dev-only-client-hash-key")
 AREAS_SOURCE = env("AREAS_SOURCE", str(BASE_DIR.parent / "shared" / "data"))
