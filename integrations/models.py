@@ -21,6 +21,9 @@ class SmsGesprek(models.Model):
         verbose_name = _("sms-gesprek")
         verbose_name_plural = _("sms-gesprekken")
 
+    def __str__(self) -> str:
+        return f"gesprek {self.afzender[:8]}…"
+
 
 class SmsBericht(models.Model):
     """A handled inbound message: Twilio redelivers a MessageSid on timeouts, and gets the same reply."""
@@ -33,6 +36,9 @@ class SmsBericht(models.Model):
     class Meta:
         verbose_name = _("sms-bericht")
         verbose_name_plural = _("sms-berichten")
+
+    def __str__(self) -> str:
+        return self.message_sid
 
 
 class SmsAbonnement(models.Model):
@@ -49,6 +55,9 @@ class SmsAbonnement(models.Model):
     class Meta:
         verbose_name = _("sms-abonnement")
         verbose_name_plural = _("sms-abonnementen")
+
+    def __str__(self) -> str:
+        return f"abonnement op {self.melding_id}"
 
 
 class UitgaandSmsStatus(models.TextChoices):
@@ -72,3 +81,6 @@ class UitgaandSms(models.Model):
     class Meta:
         verbose_name = _("uitgaande sms")
         verbose_name_plural = _("uitgaande sms'en")
+
+    def __str__(self) -> str:
+        return f"sms {self.pk} ({self.status})"
