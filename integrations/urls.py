@@ -1,0 +1,5 @@
+
+app_name = "integrations"
+urlpatterns: list = [
+    # path("twilio/sms", ...) — the SMS webhook (issue 3)
+]
