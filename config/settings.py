@@ -112,6 +112,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meldingen.tasks.meldingen_apply_retention",
         "schedule": 6 * 60 * 60,
     },
+    # Outbound SMS (integrations/tasks.py): status texts to subscribers, lost sends, retention.
+    "sms-statusupdates": {
+        "task": "integrations.tasks.sms_statusupdates",
+        "schedule": 60,
+    },
+    "sms-wachtrij-herplannen": {
+        "task": "integrations.tasks.sms_wachtrij_herplannen",
+        "schedule": 10 * 60,
+    },
+    "sms-abonnementen-opschonen": {
+        "task": "integrations.tasks.sms_abonnementen_opschonen",
+        "schedule": 60 * 60,
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,315 @@
+"""Outbound SMS: status updates to reporters who opted in, sent with the twilio REST client.
+
+Every text goes through an `UitgaandSms` row first (`sms_in_wachtrij`), and a Celery task
+(`integrations.tasks.sms_versturen`) sends it. The row is the record of the attempts: `verzonden`
+with Twilio's message SID, or `mislukt` (the dead letter) after a permanent error or the last try.
+
+Privacy (DOMAIN.md, anonymity rules): the number exists in clear only in memory, decrypted from
+`SmsAbonnement.nummer_versleuteld` for the one request to Twilio. Twilio's error messages can
+contain the number ("The 'To' number +316… is not a valid phone number."), so what is stored in
+`laatste_fout` or raised towards Celery (its logs and result backend) is only the HTTP status, the
+Twilio error code and the exception class. A subscription is deleted when its melding is closed,
+after the final status text has gone out, or after 90 days, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+import requests
+from cryptography.fernet import InvalidToken
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from twilio.base.exceptions import TwilioRestException, TwilioServiceException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from integrations.models import SmsAbonnement, SmsBericht, SmsGesprek, UitgaandSms, UitgaandSmsStatus
+from integrations.twilio.crypto import nummer_ontsleutelen
+from meldingen.models import MeldingEvent
+from meldingen.selectors import melding_public_status
+from meldingen.workflow import MeldingStatus
+
+logger = logging.getLogger(__name__)
+
+# Tries per text, the first included; after the last transient failure the row is the dead letter.
+MAX_POGINGEN = 5
+TWILIO_TIMEOUT_SECONDS = 10.0
+MAX_SEGMENTEN = 2  # issue 3: replies and updates fit in two SMS segments
+# A closed melding's subscription waits for its final text, but never longer than this.
+AFSLUIT_WACHTTIJD = timedelta(hours=1)
+# Only Twilio's redeliveries need a handled MessageSid; it retries for minutes, not days.
+BERICHT_BEWAARTIJD = timedelta(days=2)
+GESPREK_TIMEOUT = timedelta(minutes=30)  # issue 3: conversations expire after 30 idle minutes
+# Longer than the whole retry schedule of a task (see integrations.tasks.sms_backoff).
+HERPLAN_NA = timedelta(minutes=30)
+
+AFGESLOTEN = (MeldingStatus.AFGEHANDELD, MeldingStatus.AFGEWEZEN)
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
+
+
+class SmsFout(Exception):
+    """A failed send, described without the number: HTTP status, Twilio error code, exception class."""
+
+    tijdelijk = False
+
+    def __init__(self, omschrijving: str, *, status: int | None = None, code: int | None = None) -> None:
+        super().__init__(omschrijving)
+        self.status = status
+        self.code = code
+
+
+class TijdelijkeSmsFout(SmsFout):
+    """Worth another try later: Twilio 5xx or 429, connection errors, timeouts."""
+
+    tijdelijk = True
+
+
+class BlijvendeSmsFout(SmsFout):
+    """Will fail the same way again (4xx such as 21211 invalid 'To' number, 401 wrong credentials)."""
+
+
+def fout_classificeren(exc: BaseException) -> SmsFout:
+    """Turns whatever the twilio client raised into a SmsFout whose text holds no message text."""
+    if isinstance(exc, TwilioRestException | TwilioServiceException):
+        status, code = int(exc.status), exc.code
+        omschrijving = f"HTTP {status}, Twilio-fout {code} (https://www.twilio.com/docs/errors/{code})"
+        tijdelijk = status >= 500 or status == 429
+        return (TijdelijkeSmsFout if tijdelijk else BlijvendeSmsFout)(omschrijving, status=status, code=code)
+    if isinstance(exc, InvalidToken):
+        return BlijvendeSmsFout("nummer niet te ontsleutelen (SMS_ENCRYPTION_KEY gewijzigd?)")
+    if isinstance(exc, requests.RequestException | OSError):
+        return TijdelijkeSmsFout(f"verbinding met Twilio mislukt ({type(exc).__name__})")
+    # Unknown: retried like a transient error, so the row still ends as a dead letter, not stuck.
+    return TijdelijkeSmsFout(f"onverwachte fout ({type(exc).__name__})")
+
+
+# --------------------------------------------------------------------------------------------
+# Sending
+# --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _client(account_sid: str, auth_token: str, base_url: str) -> Client:
+    client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=TWILIO_TIMEOUT_SECONDS))
+    if base_url:
+        # The api domain's base replaces https://api.twilio.com; tests use a loopback fake.
+        client.api.base_url = base_url.rstrip("/")
+    return client
+
+
+def twilio_client() -> Client:
+    return _client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, settings.TWILIO_API_BASE_URL)
+
+
+def _twilio_versturen(*, naar: str, tekst: str) -> str:
+    afzender = settings.TWILIO_FROM
+    if afzender.startswith("MG"):  # a Messaging Service SID instead of a number
+        bericht = twilio_client().messages.create(to=naar, messaging_service_sid=afzender, body=tekst)
+    else:
+        bericht = twilio_client().messages.create(to=naar, from_=afzender, body=tekst)
+    return bericht.sid
+
+
+def uitgaand_sms_versturen(*, uitgaand_id: int, laatste_poging: bool = False) -> UitgaandSms:
+    """Sends one queued text; safe to call twice (a row that is not `wachtrij` is left alone).
+
+    The row stays locked during the request, so two workers never send it both. Raises
+    TijdelijkeSmsFout when the caller should try again later; after a permanent error, the
+    MAX_POGINGEN-th try or `laatste_poging` the row is `mislukt` and nothing is raised.
+    """
+    fout: SmsFout | None = None
+    with transaction.atomic():
+        sms = UitgaandSms.objects.select_for_update(of=("self",)).select_related("abonnement").get(pk=uitgaand_id)
+        if sms.status != UitgaandSmsStatus.WACHTRIJ:
+            return sms
+        if sms.abonnement is None:
+            # Deleted (closed melding or 90 days) before this text went out: the number is gone.
+            sms.status = UitgaandSmsStatus.MISLUKT
+            sms.laatste_fout = "abonnement verwijderd, nummer niet meer bekend"
+            sms.save(update_fields=["status", "laatste_fout", "bijgewerkt_op"])
+            return sms
+        sms.pogingen += 1
+        try:
+            sms.twilio_sid = _twilio_versturen(
+                naar=nummer_ontsleutelen(sms.abonnement.nummer_versleuteld), tekst=sms.tekst
+            )
+        except Exception as exc:
+            fout = fout_classificeren(exc)
+            sms.laatste_fout = str(fout)
+            if not fout.tijdelijk or laatste_poging or sms.pogingen >= MAX_POGINGEN:
+                sms.status = UitgaandSmsStatus.MISLUKT
+            logger.warning("sms %s poging %s mislukt: %s", sms.pk, sms.pogingen, fout)
+        else:
+            sms.status = UitgaandSmsStatus.VERZONDEN
+            sms.laatste_fout = ""
+        sms.save(update_fields=["status", "pogingen", "laatste_fout", "twilio_sid", "bijgewerkt_op"])
+    if fout is not None and sms.status == UitgaandSmsStatus.WACHTRIJ:
+        raise fout
+    if sms.abonnement_id is not None:
+        # The final text of a closed melding has gone (or definitely failed): the number may go.
+        abonnement_verwijderen_als_klaar(abonnement_id=sms.abonnement_id)
+    return sms
+
+
+def sms_in_wachtrij(*, abonnement: SmsAbonnement, tekst: str) -> UitgaandSms:
+    """Records a text for a subscriber and schedules its sending once the transaction commits."""
+    from integrations.tasks import sms_versturen  # the tasks module imports this one
+
+    sms = UitgaandSms.objects.create(abonnement=abonnement, tekst=tekst)
+    transaction.on_commit(lambda: sms_versturen.delay(sms.pk))
+    return sms
+
+
+def uitgaande_sms_herplannen(*, nu: datetime | None = None) -> int:
+    """Queues again texts whose task was lost (a broker restart, a worker killed between retries)."""
+    from integrations.tasks import sms_versturen
+
+    grens = (nu or timezone.now()) - HERPLAN_NA
+    ids = list(
+        UitgaandSms.objects.filter(status=UitgaandSmsStatus.WACHTRIJ, bijgewerkt_op__lt=grens).values_list(
+            "pk", flat=True
+        )
+    )
+    UitgaandSms.objects.filter(pk__in=ids).update(bijgewerkt_op=timezone.now())
+    for pk in ids:
+        sms_versturen.delay(pk)
+    return len(ids)
+
+
+# --------------------------------------------------------------------------------------------
+# Status updates
+# --------------------------------------------------------------------------------------------
+
+_GSM7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM7_EXTENSIE = set("^{}\\[~]|€\f")
+
+
+def sms_segmenten(tekst: str) -> int:
+    """SMS segments of a text: 160 / 153 GSM-7 septets, or 70 / 67 UCS-2 units with any other character."""
+    if all(c in _GSM7 or c in _GSM7_EXTENSIE for c in tekst):
+        eenheden, enkel, deel = sum(2 if c in _GSM7_EXTENSIE else 1 for c in tekst), 160, 153
+    else:
+        eenheden, enkel, deel = len(tekst.encode("utf-16-le")) // 2, 70, 67
+    return 1 if eenheden <= enkel else math.ceil(eenheden / deel)
+
+
+_KOP = {"nl": "Weerbare Wijken, melding {code}: {label}.", "en": "Weerbare Wijken, report {code}: {label}."}
+_LAATSTE = {"nl": "U krijgt geen sms meer over deze melding.", "en": "You will get no more texts about this report."}
+
+
+def statusupdate_tekst(*, meldcode: str, taal: str, laatste: bool) -> str:
+    """The public status in the subscriber's language, as on the status page: the label and its
+    explanation, never the internal reason of a rejection (meldingen/workflow.py, PUBLIC_LABELS)."""
+    taal = taal if taal in _KOP else "nl"
+    with translation.override(taal):
+        status = melding_public_status(meldcode=meldcode)
+    if status is None:
+        return ""
+    delen = [_KOP[taal].format(code=status.meldcode, label=status.status_label), status.toelichting]
+    if laatste:
+        delen.append(_LAATSTE[taal])
+    tekst = " ".join(d for d in delen if d)
+    if sms_segmenten(tekst) > MAX_SEGMENTEN:  # a long translation: the label is what matters
+        tekst = " ".join([delen[0], *delen[2:]])
+    return tekst
+
+
+@transaction.atomic
+def abonnement_statusupdate(*, abonnement_id: int) -> UitgaandSms | None:
+    """Queues one text with the current public status if the melding has new events since the last
+    one reported, and moves `laatste_event_id` past them; a second call finds nothing new."""
+    abonnement = (
+        SmsAbonnement.objects.select_for_update(of=("self",)).select_related("melding").filter(pk=abonnement_id).first()
+    )
+    if abonnement is None:
+        return None
+    nieuw = list(
+        MeldingEvent.objects.filter(melding_id=abonnement.melding_id, pk__gt=abonnement.laatste_event_id)
+        .order_by("pk")
+        .values_list("pk", "van")
+    )
+    if not nieuw:
+        return None
+    abonnement.laatste_event_id = nieuw[-1][0]
+    abonnement.save(update_fields=["laatste_event_id"])
+    # The creating event ("" → nieuw) is not news: the reporter got the meldcode in the conversation.
+    if all(van == "" for _, van in nieuw):
+        return None
+    melding = abonnement.melding
+    tekst = statusupdate_tekst(meldcode=melding.meldcode, taal=abonnement.taal, laatste=melding.status in AFGESLOTEN)
+    if not tekst:
+        return None
+    return sms_in_wachtrij(abonnement=abonnement, tekst=tekst)
+
+
+def sms_statusupdates() -> int:
+    """For every subscription whose melding has new events, queue one status text (beat, every minute)."""
+    ids = (
+        SmsAbonnement.objects.filter(melding__events__pk__gt=F("laatste_event_id"))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    # One transaction per subscriber: one bad row does not hold back the others.
+    return sum(1 for pk in list(ids) if abonnement_statusupdate(abonnement_id=pk) is not None)
+
+
+# --------------------------------------------------------------------------------------------
+# Retention
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def abonnement_verwijderen_als_klaar(*, abonnement_id: int, nu: datetime | None = None) -> bool:
+    """Deletes the subscription of a closed melding once no final text is waiting to go out (or that
+    text has waited longer than AFSLUIT_WACHTTIJD). Returns whether it was deleted."""
+    nu = nu or timezone.now()
+    abonnement = (
+        SmsAbonnement.objects.select_for_update(of=("self",))
+        .filter(pk=abonnement_id, melding__status__in=AFGESLOTEN)
+        .first()
+    )
+    if abonnement is None:
+        return False
+    wacht = UitgaandSms.objects.filter(
+        abonnement=abonnement, status=UitgaandSmsStatus.WACHTRIJ, aangemaakt_op__gt=nu - AFSLUIT_WACHTTIJD
+    ).exists()
+    if wacht:
+        return False
+    abonnement.delete()
+    return True
+
+
+def sms_abonnementen_opschonen(*, nu: datetime | None = None) -> dict[str, int]:
+    """Hourly retention of the SMS channel's personal data (DOMAIN.md, anonymity rules; issue 3):
+
+    - a subscription goes when its melding is closed (afgehandeld or afgewezen) — after its final
+      status text has been queued and sent — or when `verwijderen_na` (90 days) has passed;
+    - handled inbound MessageSids go after two days, idle conversations after 30 minutes.
+    """
+    nu = nu or timezone.now()
+    verlopen, _ = SmsAbonnement.objects.filter(verwijderen_na__lte=nu).delete()
+    afgesloten = 0
+    for pk in list(SmsAbonnement.objects.filter(melding__status__in=AFGESLOTEN).values_list("pk", flat=True)):
+        abonnement_statusupdate(abonnement_id=pk)  # the final text first, if it is not queued yet
+        afgesloten += abonnement_verwijderen_als_klaar(abonnement_id=pk, nu=nu)
+    berichten, _ = SmsBericht.objects.filter(ontvangen_op__lt=nu - BERICHT_BEWAARTIJD).delete()
+    gesprekken, _ = SmsGesprek.objects.filter(laatst_actief__lt=nu - GESPREK_TIMEOUT).delete()
+    return {
+        "abonnementen_verlopen": verlopen,
+        "abonnementen_afgesloten": afgesloten,
+        "berichten": berichten,
+        "gesprekken": gesprekken,
+    }
