@@ -125,6 +125,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.tasks.sms_abonnementen_opschonen",
         "schedule": 60 * 60,
     },
+    "sms-gesprekken-opschonen": {
+        "task": "integrations.tasks.sms_gesprekken_opschonen",
+        "schedule": 5 * 60,
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -202,6 +206,7 @@ AREAS_SOURCE = env("AREAS_SOURCE", str(BASE_DIR.parent / "shared" / "data"))
 MELDING_MAX_PHOTOS = 3
 MELDING_MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MELDING_MAX_OMSCHRIJVING = 2000
+SMS_BERICHTEN_PER_UUR = int(env("SMS_BERICHTEN_PER_UUR", "20"))
 STATUS_LOOKUP_MISSES_PER_HOUR = int(env("STATUS_LOOKUP_MISSES_PER_HOUR", "20"))
 MELDING_RETENTION_DAYS = int(env("MELDING_RETENTION_DAYS", "365"))
 

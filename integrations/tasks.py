@@ -48,3 +48,11 @@ def sms_wachtrij_herplannen() -> int:
 @shared_task
 def sms_abonnementen_opschonen() -> dict[str, int]:
     return _opschonen()
+
+
+@shared_task
+def sms_gesprekken_opschonen() -> dict[str, int]:
+    """Every few minutes, so an abandoned conversation's hash is gone soon after its 30 idle minutes."""
+    from integrations.twilio.services import sms_gesprekken_opschonen as _gesprekken
+
+    return _gesprekken()

@@ -1,5 +1,8 @@
+from django.urls import path
+
+from integrations.twilio import views
 
 app_name = "integrations"
 urlpatterns: list = [
-    # path("twilio/sms", ...) — the SMS webhook (issue 3)
+    path("twilio/sms", views.sms_webhook, name="twilio-sms"),
 ]

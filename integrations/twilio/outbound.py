@@ -15,7 +15,6 @@ after the final status text has gone out, or after 90 days, whichever comes firs
 from __future__ import annotations
 
 import logging
-import math
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -29,8 +28,10 @@ from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from integrations.models import SmsAbonnement, SmsBericht, SmsGesprek, UitgaandSms, UitgaandSmsStatus
+from integrations.models import SmsAbonnement, UitgaandSms, UitgaandSmsStatus
 from integrations.twilio.crypto import nummer_ontsleutelen
+from integrations.twilio.services import sms_gesprekken_opschonen
+from integrations.twilio.tekst import segmenten
 from meldingen.models import MeldingEvent
 from meldingen.selectors import melding_public_status
 from meldingen.workflow import MeldingStatus
@@ -44,8 +45,6 @@ MAX_SEGMENTEN = 2  # issue 3: replies and updates fit in two SMS segments
 # A closed melding's subscription waits for its final text, but never longer than this.
 AFSLUIT_WACHTTIJD = timedelta(hours=1)
 # Only Twilio's redeliveries need a handled MessageSid; it retries for minutes, not days.
-BERICHT_BEWAARTIJD = timedelta(days=2)
-GESPREK_TIMEOUT = timedelta(minutes=30)  # issue 3: conversations expire after 30 idle minutes
 # Longer than the whole retry schedule of a task (see integrations.tasks.sms_backoff).
 HERPLAN_NA = timedelta(minutes=30)
 
@@ -190,22 +189,6 @@ def uitgaande_sms_herplannen(*, nu: datetime | None = None) -> int:
 # Status updates
 # --------------------------------------------------------------------------------------------
 
-_GSM7 = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-_GSM7_EXTENSIE = set("^{}\\[~]|€\f")
-
-
-def sms_segmenten(tekst: str) -> int:
-    """SMS segments of a text: 160 / 153 GSM-7 septets, or 70 / 67 UCS-2 units with any other character."""
-    if all(c in _GSM7 or c in _GSM7_EXTENSIE for c in tekst):
-        eenheden, enkel, deel = sum(2 if c in _GSM7_EXTENSIE else 1 for c in tekst), 160, 153
-    else:
-        eenheden, enkel, deel = len(tekst.encode("utf-16-le")) // 2, 70, 67
-    return 1 if eenheden <= enkel else math.ceil(eenheden / deel)
-
-
 _KOP = {"nl": "Weerbare Wijken, melding {code}: {label}.", "en": "Weerbare Wijken, report {code}: {label}."}
 _LAATSTE = {"nl": "U krijgt geen sms meer over deze melding.", "en": "You will get no more texts about this report."}
 
@@ -222,7 +205,7 @@ def statusupdate_tekst(*, meldcode: str, taal: str, laatste: bool) -> str:
     if laatste:
         delen.append(_LAATSTE[taal])
     tekst = " ".join(d for d in delen if d)
-    if sms_segmenten(tekst) > MAX_SEGMENTEN:  # a long translation: the label is what matters
+    if segmenten(tekst) > MAX_SEGMENTEN:  # a long translation: the label is what matters
         tekst = " ".join([delen[0], *delen[2:]])
     return tekst
 
@@ -305,11 +288,8 @@ def sms_abonnementen_opschonen(*, nu: datetime | None = None) -> dict[str, int]:
     for pk in list(SmsAbonnement.objects.filter(melding__status__in=AFGESLOTEN).values_list("pk", flat=True)):
         abonnement_statusupdate(abonnement_id=pk)  # the final text first, if it is not queued yet
         afgesloten += abonnement_verwijderen_als_klaar(abonnement_id=pk, nu=nu)
-    berichten, _ = SmsBericht.objects.filter(ontvangen_op__lt=nu - BERICHT_BEWAARTIJD).delete()
-    gesprekken, _ = SmsGesprek.objects.filter(laatst_actief__lt=nu - GESPREK_TIMEOUT).delete()
     return {
         "abonnementen_verlopen": verlopen,
         "abonnementen_afgesloten": afgesloten,
-        "berichten": berichten,
-        "gesprekken": gesprekken,
+        **sms_gesprekken_opschonen(nu=nu),
     }

@@ -15,12 +15,12 @@ from integrations.twilio.outbound import (
     MAX_POGINGEN,
     sms_abonnementen_opschonen,
     sms_in_wachtrij,
-    sms_segmenten,
     sms_statusupdates,
     statusupdate_tekst,
     uitgaand_sms_versturen,
     uitgaande_sms_herplannen,
 )
+from integrations.twilio.tekst import segmenten
 from meldingen.models import MeldingEvent
 from meldingen.services import melding_transition
 from meldingen.workflow import MeldingStatus
@@ -344,7 +344,7 @@ def test_elke_statusupdate_past_in_twee_segmenten(taal, status):
 
     # then
     assert melding.meldcode in tekst
-    assert sms_segmenten(tekst) <= 2
+    assert segmenten(tekst) <= 2
 
 
 # --------------------------------------------------------------------------------------------
