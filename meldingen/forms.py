@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Dagdeel, Frequentie, LocatieType, MelderRol, Waarneming
@@ -27,7 +27,12 @@ class MultipleFileField(forms.FileField):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         if len(files) > settings.MELDING_MAX_PHOTOS:
             raise forms.ValidationError(
-                _("U kunt hoogstens %(n)d foto's meesturen.") % {"n": settings.MELDING_MAX_PHOTOS}
+                ngettext(
+                    "U kunt hoogstens %(n)d foto meesturen.",
+                    "U kunt hoogstens %(n)d foto's meesturen.",
+                    settings.MELDING_MAX_PHOTOS,
+                )
+                % {"n": settings.MELDING_MAX_PHOTOS}
             )
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
@@ -42,7 +47,7 @@ class MeldingForm(forms.Form):
 
     adres = forms.CharField(
         label=_("Adres of plek"),
-        help_text=_("Bijvoorbeeld: Bijlmerplein 1, of een straat met een kruising. Of kies de plek op de kaart."),
+        help_text=_("Bijvoorbeeld: Bijlmerplein 1, of de hoek van twee straten. Of kies de plek op de kaart."),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -70,17 +75,13 @@ class MeldingForm(forms.Form):
     )
     omschrijving = forms.CharField(
         label=_("Wilt u nog iets vertellen? (niet verplicht)"),
-        help_text=_("Schrijf geen namen of telefoonnummers van uzelf. Maximaal 2000 tekens."),
+        # help_text is set in __init__: it names a limit from the settings in the active language.
         required=False,
         max_length=settings.MELDING_MAX_OMSCHRIJVING,
         error_messages={"max_length": _("Gebruik maximaal %(limit_value)d tekens (nu %(show_value)d).")},
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     fotos = MultipleFileField(
-        label=_("Foto's (niet verplicht, hoogstens 3)"),
-        help_text=_(
-            "JPEG, PNG of WebP, elk hoogstens 8 MB. We verwijderen de gegevens over waar en wanneer ze zijn gemaakt."
-        ),
         required=False,
     )
 
@@ -94,6 +95,15 @@ class MeldingForm(forms.Form):
         ]
         if not self.is_bound:
             self.initial.setdefault("datum", timezone.localdate())
+        self.fields["omschrijving"].help_text = gettext(
+            "Schrijf niet uw eigen naam of telefoonnummer op. Maximaal %(max)d tekens."
+        ) % {"max": settings.MELDING_MAX_OMSCHRIJVING}
+        self.fields["fotos"].label = gettext("Foto's (niet verplicht, hoogstens %(n)d)") % {
+            "n": settings.MELDING_MAX_PHOTOS
+        }
+        self.fields["fotos"].help_text = gettext(
+            "JPEG, PNG of WebP, elk hoogstens %(mb)d MB. We verwijderen de gegevens over waar en wanneer ze zijn gemaakt."
+        ) % {"mb": settings.MELDING_MAX_PHOTO_BYTES // (1024 * 1024)}
 
     def clean_adres_keuze(self) -> tuple[float, float, str] | None:
         value = self.cleaned_data.get("adres_keuze")
@@ -103,7 +113,7 @@ class MeldingForm(forms.Form):
             coords, naam = value.split("|", 1)
             lat, lon = (float(x) for x in coords.split(","))
         except ValueError as exc:
-            raise forms.ValidationError(_("Kies een van de gevonden plekken.")) from exc
+            raise forms.ValidationError(gettext("Kies een van de gevonden plekken.")) from exc
         return lat, lon, naam
 
     def observed_at(self) -> datetime:
@@ -121,7 +131,7 @@ class MeldingForm(forms.Form):
         cleaned = super().clean()
         datum = cleaned.get("datum")
         if datum and datum > timezone.localdate():
-            self.add_error("datum", _("Deze datum ligt in de toekomst."))
+            self.add_error("datum", gettext("Deze datum ligt in de toekomst."))
         elif datum and datum < timezone.localdate() - timedelta(days=365):
-            self.add_error("datum", _("Dit is langer dan een jaar geleden; dat kunnen we niet meer gebruiken."))
+            self.add_error("datum", gettext("Dit is langer dan een jaar geleden; dat kunnen we niet meer gebruiken."))
         return cleaned

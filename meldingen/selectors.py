@@ -42,7 +42,7 @@ def melding_public_status(*, meldcode: str) -> PubliekeStatus | None:
         status = melding.duplicaat_van.status
         toelichting = _("Deze plek was al gemeld. Uw melding is samengevoegd met die eerdere melding.")
     elif status == MeldingStatus.NIEUW:
-        toelichting = _("We hebben uw melding ontvangen. Een coördinator bekijkt haar zo snel mogelijk.")
+        toelichting = _("We hebben uw melding ontvangen. Een coördinator bekijkt uw melding zo snel mogelijk.")
     elif status == MeldingStatus.IN_BEHANDELING:
         toelichting = _("Uw melding wordt behandeld en meegenomen in de aanpak van deze buurt.")
     elif status == MeldingStatus.AFGEHANDELD:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from PIL import Image, UnidentifiedImageError
 
 from .models import Dagdeel, Frequentie, LocatieType, MelderRol, Waarneming
@@ -115,7 +116,7 @@ def validate_dagdeel(code: str) -> str:
 
 def validate_frequentie(code: str) -> str:
     if code and code not in Frequentie.values:
-        raise ValidationError(_("Kies hoe vaak u dit zag."), code="invalid_choice")
+        raise ValidationError(_("Kies hoe vaak u dit ziet."), code="invalid_choice")
     return code
 
 
@@ -132,7 +133,7 @@ def validate_omschrijving(text: str) -> str:
 
 def validate_coordinates(lat: float, lon: float) -> None:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ValidationError(_("Deze coördinaten bestaan niet."), code="invalid")
+        raise ValidationError(_("Deze coördinaten zijn ongeldig."), code="invalid")
 
 
 def dagdeel_for(moment: datetime) -> str:
@@ -167,7 +168,12 @@ def validate_photo(data: bytes) -> None:
 def validate_photos(photos: list[bytes]) -> None:
     if len(photos) > settings.MELDING_MAX_PHOTOS:
         raise ValidationError(
-            _("U kunt hoogstens %(n)d foto's meesturen.") % {"n": settings.MELDING_MAX_PHOTOS},
+            ngettext(
+                "U kunt hoogstens %(n)d foto meesturen.",
+                "U kunt hoogstens %(n)d foto's meesturen.",
+                settings.MELDING_MAX_PHOTOS,
+            )
+            % {"n": settings.MELDING_MAX_PHOTOS},
             code="too_many",
         )
     for data in photos:

@@ -85,7 +85,7 @@ fi
 
 # --- Django ----------------------------------------------------------------------------------
 say "migrating and loading areas"
-.venv/bin/python manage.py compilemessages -l en -v 0
+.venv/bin/python manage.py compilemessages -l en --ignore=.venv --ignore=node_modules -v 0
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py load_gebieden
 if [ "$MODE" = run ]; then .venv/bin/python manage.py collectstatic --noinput -v 0; fi
