@@ -53,6 +53,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fakes._loopback import LoopbackFake
+
 logger = logging.getLogger(__name__)
 
 __all__ = ["GAZETTEER", "PREFIX", "FakePDOK", "Place", "RecordedRequest"]
@@ -549,13 +551,17 @@ class _Handler(BaseHTTPRequestHandler):
         logger.debug("%s " + format, self.address_string(), *args)
 
 
-class FakePDOK:
+class FakePDOK(LoopbackFake):
     """The fake Locatieserver on 127.0.0.1; a context manager, or ``start()`` / ``stop()``.
 
     Attributes tests may set at any time: ``delay`` (seconds before every answer),
     ``slow_seconds`` (answer time for queries containing "traag"), ``fail_next`` (HTTP status
     for the next request only), ``gazetteer`` (list of ``Place``).
     """
+
+    handler_class = _Handler
+    server_class = _Server
+    thread_name = "fake-pdok"
 
     def __init__(
         self,
@@ -566,8 +572,7 @@ class FakePDOK:
         delay: float = 0.0,
         slow_seconds: float = 5.0,
     ) -> None:
-        self.host = host
-        self.port = port
+        self._init_loopback(host, port)
         self.gazetteer: list[Place] = list(GAZETTEER if gazetteer is None else gazetteer)
         self.delay = delay
         self.slow_seconds = slow_seconds
@@ -575,36 +580,14 @@ class FakePDOK:
         self.requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
 
-    # -- lifecycle ------------------------------------------------------------------------------
+    # -- lifecycle (start/stop/context manager: LoopbackFake) ------------------------------------
 
-    def start(self) -> FakePDOK:
-        if self._server is not None:
-            return self
+    def _before_start(self) -> None:
         self._stopping.clear()
-        server = _Server((self.host, self.port), _Handler)
-        server.fake = self
-        self._server = server
-        self.port = server.server_address[1]
-        # A short poll interval makes stop() (and so every test's teardown) quick.
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-pdok", daemon=True
-        )
-        self._thread.start()
-        return self
 
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
+    def _before_stop(self) -> None:
         self._stopping.set()  # wake handlers sleeping on delay / "traag"
-        server.shutdown()
-        server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
 
     def serve_forever(self) -> None:
         """Run in the foreground until Ctrl-C (the standalone entry point)."""
@@ -617,12 +600,6 @@ class FakePDOK:
             pass
         finally:
             self.stop()
-
-    def __enter__(self) -> FakePDOK:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     # -- what tests look at -----------------------------------------------------------------------
 

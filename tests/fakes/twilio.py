@@ -48,6 +48,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fakes._loopback import LoopbackFake
+
 logger = logging.getLogger(__name__)
 
 __all__ = ["API_VERSION", "FakeTwilio", "RecordedRequest", "sms_segments"]
@@ -233,12 +235,16 @@ def _rfc2822(moment: datetime) -> str:
     return format_datetime(moment.astimezone(UTC))  # "Mon, 24 Nov 2025 10:00:00 +0000", as Twilio
 
 
-class FakeTwilio:
+class FakeTwilio(LoopbackFake):
     """The fake Twilio REST API on 127.0.0.1; a context manager, or ``start()`` / ``stop()``.
 
     What tests look at: ``requests`` (every request, with its form fields and Basic auth),
     ``sent`` (the Message resources created), ``url`` (the base URL replacing https://api.twilio.com).
     """
+
+    handler_class = _Handler
+    server_class = _Server
+    thread_name = "fake-twilio"
 
     def __init__(
         self,
@@ -250,45 +256,11 @@ class FakeTwilio:
     ) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
-        self.host = host
-        self.port = port
+        self._init_loopback(host, port)
         self.requests: list[RecordedRequest] = []
         self.sent: list[dict[str, Any]] = []
         self._failures: list[_Failure] = []
         self._lock = threading.Lock()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle ------------------------------------------------------------------------------
-
-    def start(self) -> FakeTwilio:
-        if self._server is not None:
-            return self
-        server = _Server((self.host, self.port), _Handler)
-        server.fake = self
-        self._server = server
-        self.port = server.server_address[1]
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-twilio", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeTwilio:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     # -- what tests use -------------------------------------------------------------------------
 
