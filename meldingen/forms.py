@@ -85,14 +85,11 @@ class MeldingForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, kandidaten=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["locatie_type"].choices = _choices(LocatieType)
         self.fields["waarnemingen"].choices = _choices(Waarneming)
         self.fields["melder_rol"].choices = [c for c in _choices(MelderRol) if c[0] != "onbekend"]
-        self.fields["adres_keuze"].widget.choices = [
-            (f"{k['lat']:.6f},{k['lon']:.6f}|{k['naam']}", k["naam"]) for k in (kandidaten or [])
-        ]
         if not self.is_bound:
             self.initial.setdefault("datum", timezone.localdate())
         self.fields["omschrijving"].help_text = gettext(
@@ -104,6 +101,14 @@ class MeldingForm(forms.Form):
         self.fields["fotos"].help_text = gettext(
             "JPEG, PNG of WebP, elk hoogstens %(mb)d MB. We verwijderen de gegevens over waar en wanneer ze zijn gemaakt."
         ) % {"mb": settings.MELDING_MAX_PHOTO_BYTES // (1024 * 1024)}
+
+    @staticmethod
+    def keuze_waarde(kandidaat: dict) -> str:
+        """A found place as a radio value: coordinates and name, parsed back by clean_adres_keuze."""
+        return f"{kandidaat['lat']:.6f},{kandidaat['lon']:.6f}|{kandidaat['naam']}"
+
+    def set_kandidaten(self, kandidaten: list[dict]) -> None:
+        self.fields["adres_keuze"].widget.choices = [(self.keuze_waarde(k), k["naam"]) for k in kandidaten]
 
     def clean_adres_keuze(self) -> tuple[float, float, str] | None:
         value = self.cleaned_data.get("adres_keuze")

@@ -10,7 +10,6 @@ from .forms import MeldingForm
 from .intake import adres_omgekeerd, adres_zoeken, photo_bytes
 from .models import Kanaal
 from .ratelimit import status_lookup
-from .selectors import melding_public_status
 from .services import meldcode_normalize, melding_create
 from .validation import MeldingInvoer
 
@@ -57,7 +56,7 @@ def melden(request):
     form = MeldingForm(request.POST, request.FILES)
     form.is_valid()
     locatie, kandidaten = _resolve_location(form)
-    form.fields["adres_keuze"].widget.choices = _keuzes(kandidaten)
+    form.set_kandidaten(kandidaten)
     if locatie is not None and not form.errors:
         lat, lon, naam = locatie
         invoer = MeldingInvoer(
@@ -95,21 +94,20 @@ def _zoeken(request):
     locatie, kandidaten = _resolve_location(form)
     if locatie:
         kandidaten = [{"lat": locatie[0], "lon": locatie[1], "naam": locatie[2]}]
-        data["adres_keuze"] = _keuzes(kandidaten)[0][0]
+        data["adres_keuze"] = MeldingForm.keuze_waarde(kandidaten[0])
         errors = form._errors
         form = MeldingForm(data)
         form._errors, form.cleaned_data = errors, {}
-    form.fields["adres_keuze"].widget.choices = _keuzes(kandidaten)
+    form.set_kandidaten(kandidaten)
     return render(request, "meldingen/melden.html", {"form": form, "gezocht": True})
-
-
-def _keuzes(kandidaten: list[dict]) -> list[tuple[str, str]]:
-    return [(f"{k['lat']:.6f},{k['lon']:.6f}|{k['naam']}", k["naam"]) for k in kandidaten]
 
 
 @require_GET
 def ontvangen(request, meldcode: str):
-    status = melding_public_status(meldcode=meldcode)
+    # The same counted lookup as the status page: this URL must not be a way around the rate limit.
+    status, blocked = status_lookup(meldcode=meldcode, token=getattr(request, "client_token", ""))
+    if blocked:
+        return render(request, "meldingen/status_zoeken.html", {"te_vaak": True}, status=429)
     if status is None:
         raise Http404
     status_url = request.build_absolute_uri(reverse("meldingen:status", args=[status.meldcode]))

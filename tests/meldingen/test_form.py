@@ -202,3 +202,10 @@ def test_address_suggestions_json_for_the_map(client, fake_pdok):
 def test_reverse_lookup_for_a_map_click(client, fake_pdok):
     response = client.get("/melden/adres/omgekeerd/", {"lat": 52.3130, "lon": 4.9513})
     assert response.json()["naam"].startswith("Bijlmerplein")
+
+
+def test_thank_you_page_is_no_way_around_the_rate_limit(client, settings):
+    settings.STATUS_LOOKUP_MISSES_PER_HOUR = 2
+    assert client.get("/melden/ontvangen/ZZZZZZZZZZ/").status_code == 404
+    assert client.get("/melden/status/ZZZZZZZZZY").status_code == 404
+    assert client.get("/melden/ontvangen/ZZZZZZZZZX/").status_code == 429
