@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from .anonymity import IDENTIFYING_META, client_address, client_token
 
 # Every public path where somebody files or follows a report (web form, API, SMS webhook).
-INTAKE_PREFIXES = ("/melden/", "/en/melden/", "/api/v1/meldingen", "/integrations/")
+INTAKE_PREFIXES = ("/melden/", "/api/v1/meldingen", "/integrations/")
 
 
 class IntakeAnonymityMiddleware:
