@@ -108,6 +108,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE = {
+    "hotspots-recompute": {
+        "task": "hotspots.tasks.hotspots_recompute",
+        "schedule": 15 * 60,
+    },
     "melding-retention": {
         "task": "meldingen.tasks.meldingen_apply_retention",
         "schedule": 6 * 60 * 60,
@@ -206,6 +210,7 @@ AREAS_SOURCE = env("AREAS_SOURCE", str(BASE_DIR.parent / "shared" / "data"))
 MELDING_MAX_PHOTOS = 3
 MELDING_MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MELDING_MAX_OMSCHRIJVING = 2000
+HOTSPOT_QUIET_DAYS = int(env("HOTSPOT_QUIET_DAYS", "28"))
 SMS_BERICHTEN_PER_UUR = int(env("SMS_BERICHTEN_PER_UUR", "20"))
 STATUS_LOOKUP_MISSES_PER_HOUR = int(env("STATUS_LOOKUP_MISSES_PER_HOUR", "20"))
 MELDING_RETENTION_DAYS = int(env("MELDING_RETENTION_DAYS", "365"))

@@ -1,0 +1,87 @@
+"""Hotspots: places where counted meldingen concentrate, tracked under a stable id between recomputes.
+
+Geometry in EPSG:28992 like the meldingen; WGS84 only on export.
+"""
+
+from django.contrib.gis.db import models
+from django.utils.translation import gettext_lazy as _
+
+from meldingen.models import RD_SRID, Buurt, Melding
+
+from .workflow import HotspotEventSoort, HotspotStatus, Trend
+
+
+class Hotspot(models.Model):
+    # Hull of the members buffered by 25 m: never a single report's exact point.
+    polygon = models.PolygonField(srid=RD_SRID)
+    # The buurt containing the polygon's centroid (null if the centroid lies outside every buurt).
+    buurt = models.ForeignKey(Buurt, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=HotspotStatus.choices, default=HotspotStatus.OPKOMEND)
+    score = models.FloatField(default=0)
+    aantal_meldingen = models.PositiveIntegerField(default=0)
+    aantal_dagen = models.PositiveIntegerField(default=0)
+    # [[code, count], ...] most frequent first, at most three.
+    locatie_types = models.JSONField(default=list)
+    waarnemingen = models.JSONField(default=list)
+    eerste_melding = models.DateTimeField(null=True)
+    laatste_melding = models.DateTimeField(null=True)
+    trend = models.CharField(max_length=10, choices=Trend.choices, default=Trend.STABIEL)
+    samengevoegd_in = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="samengevoegd_uit"
+    )
+    # The as-of moments of the recompute that created / last touched it (not wall-clock time, so a
+    # rerun with the same --as-of writes the same values).
+    aangemaakt_op = models.DateTimeField()
+    bijgewerkt_op = models.DateTimeField()
+    meldingen = models.ManyToManyField(Melding, through="HotspotMelding", related_name="+")
+
+    class Meta:
+        verbose_name = _("hotspot")
+        verbose_name_plural = _("hotspots")
+        ordering = ["-score", "id"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"hotspot {self.pk} ({self.status})"
+
+
+class HotspotMelding(models.Model):
+    hotspot = models.ForeignKey(Hotspot, on_delete=models.CASCADE, related_name="lidmaatschappen")
+    melding = models.ForeignKey(Melding, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hotspot", "melding"], name="hotspotmelding_uniek")]
+        indexes = [models.Index(fields=["melding"])]
+
+
+class HotspotEvent(models.Model):
+    """Append-only history: creation, status changes, merges and splits."""
+
+    hotspot = models.ForeignKey(Hotspot, on_delete=models.CASCADE, related_name="events")
+    soort = models.CharField(max_length=20, choices=HotspotEventSoort.choices)
+    van = models.CharField(max_length=20, blank=True)
+    naar = models.CharField(max_length=20, blank=True)
+    # The other hotspot of a merge or split.
+    ander = models.ForeignKey(Hotspot, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reden = models.CharField(max_length=200, blank=True)
+    as_of = models.DateTimeField()
+
+    class Meta:
+        ordering = ["as_of", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.hotspot_id}: {self.soort} {self.van or '-'} → {self.naar or '-'}"
+
+
+class HotspotScore(models.Model):
+    """The score per recompute; one row per hotspot and as-of moment."""
+
+    hotspot = models.ForeignKey(Hotspot, on_delete=models.CASCADE, related_name="scores")
+    as_of = models.DateTimeField()
+    score = models.FloatField()
+    aantal_meldingen = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=HotspotStatus.choices)
+
+    class Meta:
+        ordering = ["as_of"]
+        constraints = [models.UniqueConstraint(fields=["hotspot", "as_of"], name="hotspotscore_uniek")]

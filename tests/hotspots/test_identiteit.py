@@ -1,0 +1,113 @@
+from datetime import timedelta
+
+from hotspots.models import Hotspot, HotspotEvent, HotspotMelding
+from hotspots.services import hotspot_recompute, koppelen
+from hotspots.workflow import HotspotStatus
+from meldingen.models import Melding
+from meldingen.workflow import AfwijsReden, MeldingStatus
+from tests.hotspots.conftest import BIJLMERPLEIN, plant, verschoven
+
+WEST = BIJLMERPLEIN
+OOST = verschoven(BIJLMERPLEIN, 0, 300)
+MIDDEN = verschoven(BIJLMERPLEIN, 0, 150)
+
+
+def _levend():
+    return list(Hotspot.objects.exclude(status=HotspotStatus.OPGELOST).order_by("id"))
+
+
+def test_hotspot_die_meldingen_krijgt_houdt_zijn_id(db, as_of):
+    # given
+    plant(BIJLMERPLEIN)
+    hotspot_recompute(as_of=as_of)
+    (hotspot,) = _levend()
+    # when: three more reports, recompute a day later
+    plant(BIJLMERPLEIN, n=3, dagen=3, seed=9, eind=as_of + timedelta(days=1))
+    hotspot_recompute(as_of=as_of + timedelta(days=1))
+    # then
+    (na,) = _levend()
+    assert na.pk == hotspot.pk
+    assert na.aantal_meldingen == 15
+    assert HotspotMelding.objects.filter(hotspot=na).count() == 15
+    assert not HotspotEvent.objects.filter(soort__in=["samengevoegd", "gesplitst"]).exists()
+
+
+def test_twee_hotspots_die_samensmelten(db, as_of):
+    # given two hotspots 300 m apart, the western one larger
+    plant(WEST, n=12, seed=1)
+    plant(OOST, n=8, dagen=8, seed=2)
+    hotspot_recompute(as_of=as_of)
+    west, oost = sorted(_levend(), key=lambda h: h.polygon.centroid.x)
+    assert west.aantal_meldingen == 12
+    assert oost.aantal_meldingen == 8
+    # when reports in between join them
+    plant(MIDDEN, n=8, dagen=8, straal=20, seed=3)
+    hotspot_recompute(as_of=as_of)
+    # then the one with the larger overlap keeps its id, the other is merged into it
+    (samen,) = _levend()
+    assert samen.pk == west.pk
+    assert samen.aantal_meldingen == 28
+    oost.refresh_from_db()
+    assert oost.status == HotspotStatus.OPGELOST
+    assert oost.samengevoegd_in_id == west.pk
+    assert HotspotEvent.objects.filter(hotspot=oost, soort="samengevoegd", ander=west).count() == 1
+    assert HotspotEvent.objects.filter(hotspot=west, soort="samengevoegd", ander=oost).count() == 1
+    # and a rerun changes nothing
+    aantal = HotspotEvent.objects.count()
+    hotspot_recompute(as_of=as_of)
+    assert HotspotEvent.objects.count() == aantal
+    assert [h.pk for h in _levend()] == [west.pk]
+
+
+def test_hotspot_die_splitst(db, as_of):
+    # given one hotspot over two places joined by reports in between
+    plant(WEST, n=12, seed=1)
+    plant(OOST, n=8, dagen=8, seed=2)
+    brug = plant(MIDDEN, n=8, dagen=8, straal=20, seed=3)
+    hotspot_recompute(as_of=as_of)
+    (een,) = _levend()
+    # when the reports in between turn out to be spam
+    Melding.objects.filter(pk__in=[m.pk for m in brug]).update(
+        status=MeldingStatus.AFGEWEZEN, afwijs_reden=AfwijsReden.SPAM
+    )
+    hotspot_recompute(as_of=as_of)
+    # then the larger part keeps the id and the other is a new hotspot split off from it
+    west, oost = sorted(_levend(), key=lambda h: h.polygon.centroid.x)
+    assert west.pk == een.pk
+    assert west.aantal_meldingen == 12
+    assert oost.pk != een.pk
+    assert oost.aantal_meldingen == 8
+    assert HotspotEvent.objects.filter(hotspot=oost, soort="gesplitst", ander=west).count() == 1
+    assert HotspotEvent.objects.filter(hotspot=west, soort="gesplitst", ander=oost).count() == 1
+
+
+def test_hotspot_zonder_cluster_koelt_af_en_is_na_de_stille_periode_opgelost(db, as_of, settings):
+    # given
+    settings.HOTSPOT_QUIET_DAYS = 28
+    meldingen = plant(BIJLMERPLEIN)
+    hotspot_recompute(as_of=as_of)
+    (hotspot,) = _levend()
+    # when the reports no longer count
+    Melding.objects.filter(pk__in=[m.pk for m in meldingen]).update(
+        status=MeldingStatus.AFGEWEZEN, afwijs_reden=AfwijsReden.GEEN_DRUGSOVERLAST
+    )
+    hotspot_recompute(as_of=as_of)
+    # then
+    hotspot.refresh_from_db()
+    assert hotspot.status == HotspotStatus.AFKOELEND
+    hotspot_recompute(as_of=as_of + timedelta(days=20))
+    hotspot.refresh_from_db()
+    assert hotspot.status == HotspotStatus.AFKOELEND
+    hotspot_recompute(as_of=as_of + timedelta(days=28))
+    hotspot.refresh_from_db()
+    assert hotspot.status == HotspotStatus.OPGELOST
+    assert list(hotspot.events.filter(soort="status").values_list("van", "naar")) == [
+        ("actief", "afkoelend"),
+        ("afkoelend", "opgelost"),
+    ]
+
+
+def test_koppelen_kiest_eerst_de_grootste_jaccard():
+    oud = {1: frozenset({1, 2, 3}), 2: frozenset({3, 4, 5, 6})}
+    nieuw = [frozenset({1, 2, 3, 4, 5, 6}), frozenset({9})]
+    assert koppelen(oud, nieuw) == [(2, 0, 4 / 6)]
