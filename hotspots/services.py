@@ -34,7 +34,7 @@ KWETSBARE_PLEKKEN = ("speelplek", "school", "zorglocatie")
 
 
 def _stil_dagen() -> int:
-    return getattr(settings, "HOTSPOT_QUIET_DAYS", 28)
+    return settings.HOTSPOT_QUIET_DAYS
 
 
 TELT_SQL = f"""

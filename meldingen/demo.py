@@ -22,14 +22,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.utils import timezone
 
 from .anonymity import truncate_to_hour
 from .models import RD_SRID, Buurt, Kanaal, LocatieType, MelderRol, Melding, MeldingEvent
-from .services import MELDCODE_ALPHABET, MELDCODE_LENGTH
+from .services import MELDCODE_ALPHABET, MELDCODE_LENGTH, point_rd
 from .validation import dagdeel_for
 from .workflow import AfwijsReden, MeldingStatus, is_allowed
 
@@ -324,12 +323,7 @@ def _attributes(rng: random.Random, locatie_type: str, waarnemingen: list[str], 
 
 
 def _hotspot_concepts(rng: random.Random, count: int, now: datetime) -> list[_Concept]:
-    to_rd = CoordTransform(SpatialReference(4326), SpatialReference(RD_SRID))
-    centres = []
-    for hotspot in HOTSPOTS:
-        centre = Point(hotspot.lon, hotspot.lat, srid=4326)
-        centre.transform(to_rd)
-        centres.append(centre)
+    centres = [point_rd(lat=hotspot.lat, lon=hotspot.lon) for hotspot in HOTSPOTS]
     concepts = []
     for index in range(count):
         number = rng.choices(range(len(HOTSPOTS)), weights=[h.weight for h in HOTSPOTS])[0]

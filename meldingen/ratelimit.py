@@ -14,14 +14,23 @@ def status_lookup_blocked(token: str) -> bool:
     return (cache.get(_key(token)) or 0) >= settings.STATUS_LOOKUP_MISSES_PER_HOUR
 
 
+def hour_counter_hit(key: str) -> int:
+    """Counts one event under `key` in a fixed one-hour window and returns the count so far.
+
+    add() starts the window once; incr() keeps its expiry, so the window is fixed, not sliding.
+    Shared by every per-client limit (status lookups, SMS senders); keys are hashes, never addresses.
+    """
+    if cache.add(key, 1, WINDOW_SECONDS):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, WINDOW_SECONDS)
+        return 1
+
+
 def status_lookup_missed(token: str) -> None:
-    key = _key(token)
-    # add() starts the window once; incr() keeps its expiry, so the window is fixed, not sliding.
-    if not cache.add(key, 1, WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.add(key, 1, WINDOW_SECONDS)
+    hour_counter_hit(_key(token))
 
 
 def status_lookup(*, meldcode: str, token: str):

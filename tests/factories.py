@@ -5,8 +5,8 @@ from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from meldingen.anonymity import truncate_to_hour
-from meldingen.models import RD_SRID, Buurt, Kanaal, Melding
-from meldingen.services import meldcode_generate
+from meldingen.models import Buurt, Kanaal, Melding
+from meldingen.services import meldcode_generate, point_rd
 
 # Real places with the buurt they lie in (checked against the 2022 buurt geometry in tests).
 BIJLMERPLEIN = (52.3125, 4.9530)
@@ -16,9 +16,7 @@ UTRECHT_DOMPLEIN = (52.0907, 5.1214)
 
 
 def rd_point(lat: float, lon: float) -> Point:
-    point = Point(lon, lat, srid=4326)
-    point.transform(RD_SRID)
-    return point
+    return point_rd(lat=lat, lon=lon)
 
 
 class MeldingFactory(factory.django.DjangoModelFactory):

@@ -16,7 +16,6 @@ from typing import Any
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
@@ -28,6 +27,7 @@ from integrations.models import SmsAbonnement, SmsBericht, SmsGesprek
 from meldingen.anonymity import scrub, truncate_to_hour
 from meldingen.intake import Plek, adres_zoeken
 from meldingen.models import Kanaal, MeldingEvent
+from meldingen.ratelimit import hour_counter_hit
 from meldingen.selectors import melding_public_status
 from meldingen.services import melding_create
 from meldingen.validation import MeldingInvoer
@@ -42,7 +42,6 @@ logger = logging.getLogger(__name__)
 GESPREK_TTL = timedelta(minutes=30)
 BERICHT_BEWAREN = timedelta(days=2)
 ABONNEMENT_DUUR = timedelta(days=90)
-RATE_WINDOW_SECONDS = 60 * 60
 # Geocoder hits of one street this close together are one place for a report ("Bijlmerplein" finds the
 # square, its postcode and house number 1, all within 150 m); farther apart they are real alternatives.
 ZELFDE_PLEK_METERS = 300
@@ -51,7 +50,7 @@ KRUISING_MAX_METERS = 1000
 
 
 def berichten_per_uur() -> int:
-    return int(getattr(settings, "SMS_BERICHTEN_PER_UUR", 20))
+    return settings.SMS_BERICHTEN_PER_UUR
 
 
 # -------------------------------------------------------------------------------- entry point
@@ -122,14 +121,7 @@ def _gesprek_vergrendelen(afzender: str, nu: datetime) -> SmsGesprek:
 
 def _tellen(afzender: str) -> int:
     """Messages of this sender in the current hour (fixed window), counting this one."""
-    key = f"sms-berichten:{afzender}"
-    if cache.add(key, 1, RATE_WINDOW_SECONDS):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, RATE_WINDOW_SECONDS)
-        return 1
+    return hour_counter_hit(f"sms-berichten:{afzender}")
 
 
 def _verlopen_opruimen(grens: datetime, *, behalve: str) -> None:
