@@ -44,8 +44,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "leaflet",
+    "accounts",
     "meldingen",
     "hotspots",
+    "coordinatie",
+    "kaart",
     "acties",
     "integrations",
 ]

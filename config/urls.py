@@ -9,6 +9,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="meldingen:melden", permanent=False)),
     path("melden/", include("meldingen.urls")),
     path("api/v1/", include("meldingen.api_urls")),
+    path("api/v1/", include("kaart.urls")),
+    path("coordinatie/", include("coordinatie.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="schema"), name="api-docs"),
     path("integrations/", include("integrations.urls")),
