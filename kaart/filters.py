@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from hotspots.workflow import LEVEND, HotspotStatus
 from meldingen.models import Buurt, Kanaal, LocatieType, MelderRol, Melding, Stadsdeel, Waarneming, Wijk
 from meldingen.workflow import MeldingStatus
 
@@ -195,3 +196,37 @@ def meldingen_filteren(queryset: QuerySet[Melding], filter: MeldingFilter) -> Qu
     if f.melder_rol:
         qs = qs.filter(melder_rol_id__in=f.melder_rol)
     return qs
+
+
+@dataclass(frozen=True)
+class HotspotFilter:
+    """Filter of GET /api/v1/hotspots. Without `status`: the living hotspots (`LEVEND`)."""
+
+    status: tuple[str, ...] = tuple(sorted(LEVEND))
+    stadsdeel: tuple[str, ...] = ()
+    wijk: tuple[str, ...] = ()
+    buurt: tuple[str, ...] = ()
+
+
+def hotspot_filter_uit_query(querydict: Mapping) -> HotspotFilter:
+    """Parse `status`, `stadsdeel`, `wijk`, `buurt` like `melding_filter_uit_query` (lists, repeats,
+    Dutch `ValidationError` naming unknown codes); `status` holds hotspot statuses."""
+    errors: dict[str, list[str]] = {}
+    waarden: dict[str, tuple[str, ...]] = {}
+    for name in ("status", "stadsdeel", "wijk", "buurt"):
+        codes = tuple(sorted(set(_waarden(querydict, name))))
+        if len(codes) > MAX_WAARDEN:
+            errors[name] = [f"Te veel waarden voor '{name}' ({len(codes)}); het maximum is {MAX_WAARDEN}."]
+            continue
+        bekend = set(codes) & set(HotspotStatus.values) if name == "status" else _bekende_codes(name, codes)
+        onbekend = [code for code in codes if code not in bekend]
+        if onbekend:
+            lijst = ", ".join(f"'{c}'" for c in onbekend)
+            woord = "Onbekende code" if len(onbekend) == 1 else "Onbekende codes"
+            label = "de status van een hotspot" if name == "status" else _LABELS[name]
+            errors[name] = [f"{woord} voor {label}: {lijst}."]
+        elif codes:
+            waarden[name] = codes
+    if errors:
+        raise ValidationError(errors)
+    return HotspotFilter(**waarden)

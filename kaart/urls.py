@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Included at /api/v1/ (config/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("kaart/meldingen", api.KaartMeldingenView.as_view(), name="api-kaart-meldingen"),
+    path("hotspots", api.HotspotsView.as_view(), name="api-hotspots"),
+]

@@ -1,0 +1,191 @@
+"""Map data for the coordinator screen: GeoJSON assembled by PostgreSQL, returned as bytes.
+
+Every function here answers with one query whose single row is the complete response body (built
+with json_build_object / json_agg / ST_AsGeoJSON). Python neither loops over features nor parses the
+JSON again; at 100,000 meldingen that is the difference between a few and a few hundred milliseconds
+(bench/map_api.py).
+
+Geometry is stored in EPSG:28992 (RD New); the grid is laid in RD metres and everything that leaves
+is transformed to WGS84 (EPSG:4326).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.gis.geos import Polygon
+from django.db import connection
+from django.db.models import QuerySet
+
+from meldingen.models import RD_SRID, Melding
+from meldingen.workflow import MeldingStatus
+
+from .filters import HotspotFilter, MeldingFilter, meldingen_filteren
+
+# (xmin, ymin, xmax, ymax) in RD metres.
+RdBox = tuple[float, float, float, float]
+
+
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    """The queryset's SELECT and parameters, to embed as a subquery in hand-written SQL."""
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _meldingen(*, filter: MeldingFilter, rd_box: RdBox | None) -> QuerySet[Melding]:
+    qs = meldingen_filteren(Melding.objects.order_by(), filter)
+    if rd_box is not None:
+        # `&&` against an RD rectangle: exact for points, and answered by the GiST index on locatie.
+        box = Polygon.from_bbox(rd_box)
+        box.srid = RD_SRID
+        qs = qs.filter(locatie__bboverlaps=box)
+    return qs
+
+
+def meldingen_kaart_grid(*, filter: MeldingFilter, rd_box: RdBox | None, cel_m: int) -> bytes:
+    """The matching meldingen counted per square cell of `cel_m` metres of an RD grid anchored at
+    (0, 0), so a cell is the same cell whichever part of the city is in view.
+
+    Each cell is a Point at the mean position of its members (where the reports are, not the cell's
+    middle) with `aantal` and the count per status (every status present, zero or not, so clients
+    need no defaults). `rd_box` should already be snapped outward to whole cells (see
+    `kaart.api`), so a cell at the edge of the view is counted complete.
+    """
+    inner, params = _sql(_meldingen(filter=filter, rd_box=rd_box).values_list("status", "locatie"))
+    statussen = list(MeldingStatus.values)
+    per_status = ", ".join("%s, count(*) FILTER (WHERE status = %s)" for _ in statussen)
+    status_params = tuple(p for s in statussen for p in (s, s))
+    sql = f"""
+        WITH m AS ({inner}),
+        c AS (
+            SELECT floor(ST_X(locatie) / %s) AS gx, floor(ST_Y(locatie) / %s) AS gy,
+                   count(*) AS n, avg(ST_X(locatie)) AS x, avg(ST_Y(locatie)) AS y,
+                   json_build_object({per_status}) AS st
+            FROM m GROUP BY 1, 2
+        )
+        SELECT json_build_object(
+            'type', 'FeatureCollection',
+            'aggregatie', 'grid',
+            'cel_m', %s,
+            'aantal', coalesce(sum(n), 0),
+            'volgende', NULL,
+            'features', coalesce(json_agg(json_build_object(
+                'type', 'Feature',
+                'geometry', ST_AsGeoJSON(ST_Transform(ST_SetSRID(ST_MakePoint(x, y), %s), 4326), 5)::json,
+                'properties', json_build_object('aantal', n, 'status', st)
+            ) ORDER BY gy DESC, gx), '[]'::json)
+        )::text
+        FROM c
+    """  # noqa: S608 (the only interpolations are our own SQL fragments)
+    all_params = (*params, cel_m, cel_m, *status_params, cel_m, RD_SRID)
+    return _one(sql, all_params)
+
+
+@dataclass(frozen=True)
+class Pagina:
+    grootte: int
+    # Keyset: only meldingen with an id below this (the last id of the previous page).
+    na: int | None
+    # The next page's URL up to and including `na=`; the database appends the last id of this page.
+    volgende_basis: str
+
+
+def meldingen_kaart_punten(*, filter: MeldingFilter, rd_box: RdBox, pagina: Pagina) -> bytes:
+    """The matching meldingen in `rd_box` as Points, newest first (by id), one page at a time.
+
+    Paging is by keyset (`id < na`), not OFFSET: a melding filed or re-triaged while a client walks
+    the pages neither appears twice nor pushes another one off a page. `aantal` is the total in the
+    box, whatever the page.
+    """
+    inner, params = _sql(
+        _meldingen(filter=filter, rd_box=rd_box).values_list(
+            "id", "meldcode", "status", "locatie_type_id", "kanaal", "observed_at", "locatie"
+        )
+    )
+    sql = f"""
+        WITH m AS MATERIALIZED ({inner}),
+        p AS (
+            SELECT * FROM m WHERE %s::int IS NULL OR id < %s::int
+            ORDER BY id DESC LIMIT %s
+        )
+        SELECT json_build_object(
+            'type', 'FeatureCollection',
+            'aggregatie', NULL,
+            'aantal', (SELECT count(*) FROM m),
+            'volgende', CASE WHEN count(*) > %s THEN %s::text || (min(id) FILTER (WHERE rang <= %s))::text END,
+            'features', coalesce(json_agg(json_build_object(
+                'type', 'Feature',
+                'id', id,
+                'geometry', ST_AsGeoJSON(ST_Transform(locatie, 4326), 6)::json,
+                'properties', json_build_object(
+                    'id', id, 'meldcode', meldcode, 'status', status, 'locatie_type', locatie_type_id,
+                    'kanaal', kanaal, 'observed_at', observed_at
+                )
+            ) ORDER BY id DESC) FILTER (WHERE rang <= %s), '[]'::json)
+        )::text
+        FROM (SELECT p.*, row_number() OVER (ORDER BY id DESC) AS rang FROM p) q
+    """  # noqa: S608
+    n = pagina.grootte
+    # One row more than the page tells whether there is a next page without a second query.
+    all_params = (*params, pagina.na, pagina.na, n + 1, n, pagina.volgende_basis, n, n)
+    return _one(sql, all_params)
+
+
+def hotspots_kaart(*, filter: HotspotFilter, rd_box: RdBox | None = None) -> bytes:
+    """Hotspot polygons (WGS84) with the properties of `hotspots.selectors.hotspots_geojson`,
+    highest score first.
+
+    Area filters select hotspots whose polygon intersects the area, not only those whose centroid's
+    buurt is in it: a hotspot on a square split by a buurt border matters to both sides, and
+    displacement across a border is exactly what coordinators must see (DOMAIN.md). Values within a
+    parameter are alternatives; different parameters must all hold, as in `kaart.filters`.
+    """
+    where = ["h.status = ANY(%s)"]
+    params: list = [list(filter.status)]
+    gebieden = (
+        ("buurt", "SELECT geometrie FROM meldingen_buurt WHERE code = ANY(%s)"),
+        ("wijk", "SELECT geometrie FROM meldingen_wijk WHERE code = ANY(%s)"),
+        ("stadsdeel", "SELECT geometrie FROM meldingen_stadsdeel WHERE code = ANY(%s)"),
+    )
+    for name, area_sql in gebieden:
+        codes = getattr(filter, name)
+        if codes:
+            exists = f"EXISTS (SELECT 1 FROM ({area_sql}) g WHERE ST_Intersects(g.geometrie, h.polygon))"  # noqa: S608
+            where.append(exists)
+            params.append(list(codes))
+    if rd_box is not None:
+        where.append("ST_Intersects(h.polygon, ST_MakeEnvelope(%s, %s, %s, %s, %s))")
+        params.extend([*rd_box, RD_SRID])
+    sql = f"""
+        SELECT json_build_object(
+            'type', 'FeatureCollection',
+            'features', coalesce(json_agg(json_build_object(
+                'type', 'Feature',
+                'id', h.id,
+                'geometry', ST_AsGeoJSON(ST_Transform(h.polygon, 4326), 6)::json,
+                'properties', json_build_object(
+                    'id', h.id,
+                    'score', round(h.score::numeric, 3),
+                    'meldingen', h.aantal_meldingen,
+                    'status', h.status,
+                    'buurt_code', h.buurt_id,
+                    'trend', h.trend,
+                    'dagen', h.aantal_dagen,
+                    'eerste_melding', h.eerste_melding,
+                    'laatste_melding', h.laatste_melding,
+                    'locatie_types', h.locatie_types,
+                    'waarnemingen', h.waarnemingen
+                )
+            ) ORDER BY h.score DESC, h.id), '[]'::json)
+        )::text
+        FROM hotspots_hotspot h
+        WHERE {" AND ".join(where)}
+    """  # noqa: S608
+    return _one(sql, tuple(params))
+
+
+def _one(sql: str, params: tuple) -> bytes:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (body,) = cursor.fetchone()
+    return body.encode()
