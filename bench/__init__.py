@@ -1,0 +1,1 @@
+"""Benchmarks and the hotspot scenario generator; a package so tests can import the generator."""

@@ -1,0 +1,515 @@
+"""The quality bar of the hotspot detection (issue 4): recall, precision and predictive accuracy.
+
+Usage (its own database; the bench wipes meldingen and hotspots there)::
+
+    DATABASE_URL=postgis://…/ww_q .venv/bin/python bench/hotspot_quality.py [--seeds 1,2] [--eps 150] …
+
+1. Synthetic scenarios (``bench/hotspot_scenario.py``) over the real buurten: per scenario and seed,
+   wipe, write the scenario, run the real ``hotspots.services.hotspot_recompute(as_of=…)`` once on an
+   empty hotspot table, and score the living hotspots with the matching rule of
+   ``hotspot_scenario.beoordelen`` (recall over the planted hotspots active at as-of, precision over
+   the living hotspots). Then the next 30 days' reports: hit rate of the union of the living
+   polygons, its area share of the city's land (CBS ``oppervlakte_land_ha``), PAI = hit rate / area
+   share, and the same for a kernel-density baseline given the same area.
+2. Real data: the SFPD drug incidents of July-December 2012 (``../shared/data/real/sf_drugs_2012.csv``)
+   moved rigidly (translation only, no rotation, no scaling) so the pattern's median point lies on the
+   Dam; incidents landing outside every buurt are dropped. Dates move by a whole number of weeks to
+   2025 (weekdays kept); the file has no time of day, so each incident gets a seeded evening-heavy
+   hour (otherwise incidents on one block and day would collapse as near-identical). Monthly folds:
+   recompute at the first of the month (the method's own window: the preceding weeks, at most
+   VENSTER_DAGEN), test on that month's incidents; hotspot hit rate and coverage, and the
+   kernel-density baseline at the same coverage.
+
+The kernel-density baseline (the crime analyst's usual tool), in pure Python: a Gaussian kernel
+(bandwidth h, cut at 3h) summed over the same counted training reports the method sees (same window,
+afgewezen / duplicates / near-identical re-reports removed) on a 50 m grid in RD; only cells whose
+centre lies inside a buurt are candidates; the densest cells are taken until their area reaches the
+hotspot polygons' (union) area. It is run with every bandwidth of ``--kde-h`` and the best one in
+hindsight is reported, which favours the baseline.
+
+Parameters of the method are changed in this process only (``--eps``, ``--minpoints-vloer``,
+``--venster``, ``--buffer``, ``--marge``, ``--bevolking``): the bench re-executes the source of
+``hotspots/services.py`` with those constants (and SQL variants) into the module, so the real code
+runs. Exit status is 0 unless something crashes; PASS/MISS is printed, never raised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import inspect
+import math
+import os
+import random
+import re
+import sys
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from bench import hotspot_scenario as hs  # noqa: E402
+from hotspots import services  # noqa: E402
+from hotspots.workflow import LEVEND  # noqa: E402
+from meldingen.demo import UUR_WEIGHTS  # noqa: E402
+from meldingen.models import RD_SRID  # noqa: E402
+from meldingen.services import point_rd  # noqa: E402
+
+SF_CSV = ROOT.parent / "shared" / "data" / "real" / "sf_drugs_2012.csv"
+DAM = (52.3731, 4.8926)
+CEL_M = 50
+RECALL_DOEL = PRECISION_DOEL = 0.95
+PAI_RATIO_DOEL = 1.2
+SF_VANGST_DOEL = 0.5
+
+SCENARIOS = {
+    "normaal": hs.ScenarioConfig(naam="normaal", seed=1),
+    "zware_ruis": hs.ScenarioConfig(naam="zware_ruis", seed=2, ruis_per_halfjaar=9000),
+    "verplaatst": hs.ScenarioConfig(
+        naam="verplaatst", seed=3, soorten=("verplaatst", "lang", "verplaatst", "nieuw", "verplaatst", "geeindigd")
+    ),
+    "kortlevend": hs.ScenarioConfig(
+        naam="kortlevend", seed=4, soorten=("nieuw", "kort", "recent_geeindigd", "kort", "nieuw", "lang")
+    ),
+}
+
+
+# --- the method's parameters, changed in this process only --------------------------------------------
+BEVOLKING_K = "ceil(l.lam + 3 * sqrt(l.lam))"
+BEVOLKING_JOIN = """
+    CROSS JOIN (SELECT count(*) AS n FROM hotspot_telt) tot
+    CROSS JOIN (SELECT sum(inwoners)::float AS inw FROM meldingen_buurt) bev
+    CROSS JOIN LATERAL (SELECT greatest(
+        coalesce(wn.n, 0) * pi() * {EPS_M}^2 / nullif(ST_Area(w.geometrie), 0),
+        tot.n * coalesce(b.inwoners, 0) / bev.inw * pi() * {EPS_M}^2 / nullif(ST_Area(b.geometrie), 0)) AS lam) l
+"""
+
+
+def methode_instellen(*, constanten: dict, marge: float | None, bevolking: bool) -> str:
+    """Re-executes hotspots/services.py with other constants / SQL variants; returns a label.
+
+    ``bevolking``: the expected background of a disc is the larger of the wijk's rate (as now) and the
+    city's rate per inhabitant times the buurt's inhabitants per m² (reports come from where people
+    live, and a dense buurt inside a wijk with parks or water has more background than its wijk's mean).
+    ``marge``: the number of Poisson standard deviations above the background (3 in the method).
+    """
+    bron = inspect.getsource(services)
+    for naam, waarde in constanten.items():
+        bron, n = re.subn(rf"^{naam} = .*$", f"{naam} = {waarde!r}", bron, flags=re.M)
+        if n != 1:
+            raise SystemExit(f"services.py has no module constant {naam}")
+    if bevolking:
+        k_oud = re.search(r"greatest\(\{MINPOINTS_VLOER\},\s*ceil\(coalesce\(wn\.n.*?\)\)\)\)::int", bron, flags=re.S)
+        wn_oud = ") wn ON wn.wijk_id = b.wijk_id\n"
+        if not k_oud or wn_oud not in bron:
+            raise SystemExit("--bevolking: CLUSTER_SQL's achtergrond is not what this bench patches")
+        bron = bron.replace(k_oud.group(0), f"greatest({{MINPOINTS_VLOER}}, {BEVOLKING_K})::int")
+        bron = bron.replace(wn_oud, wn_oud + BEVOLKING_JOIN.lstrip("\n"))
+    if marge is not None:
+        bron, n = re.subn(r"\b3 \* sqrt\(", f"{marge} * sqrt(", bron)
+        if n == 0:
+            raise SystemExit("--marge: no '3 * sqrt(' in services.py")
+    exec(compile(bron, services.__file__, "exec"), services.__dict__)  # noqa: S102 -- our own source
+    delen = [f"{k}={v}" for k, v in constanten.items()]
+    delen += [f"marge={marge}"] if marge is not None else []
+    delen += ["achtergrond=max(wijk,bevolking)"] if bevolking else []
+    return ", ".join(delen) or "as in services.py"
+
+
+def huidige_parameters() -> str:
+    return (
+        f"EPS_M={services.EPS_M} MINPOINTS_VLOER={services.MINPOINTS_VLOER} VENSTER_DAGEN={services.VENSTER_DAGEN} "
+        f"BUFFER_M={services.BUFFER_M} HALFWAARDE_DAGEN={services.HALFWAARDE_DAGEN}"
+    )
+
+
+# --- database ---------------------------------------------------------------------------------------
+def database_controleren() -> None:
+    naam = connection.settings_dict["NAME"]
+    if naam in ("weerbarewijken", "weerbarewijken_bench") and not os.environ.get("HOTSPOT_QUALITY_WIPE_OK"):
+        raise SystemExit(f"refusing to wipe the database {naam!r}: set DATABASE_URL to a bench database")
+
+
+def meldingen_wissen() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE meldingen_melding, hotspots_hotspot CASCADE")
+
+
+def hotspots_wissen() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE hotspots_hotspot CASCADE")
+
+
+def stad_land_m2() -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sum(oppervlakte_land_ha) * 1e4 FROM meldingen_buurt")
+        return float(cursor.fetchone()[0])
+
+
+TRAINING_SQL = """
+SELECT ST_X(v.locatie), ST_Y(v.locatie) FROM meldingen_melding v
+WHERE v.observed_at > %(start)s AND v.observed_at <= %(as_of)s
+  AND v.status <> 'afgewezen' AND v.duplicaat_van_id IS NULL
+  AND NOT EXISTS (
+    SELECT 1 FROM meldingen_melding w
+    WHERE ST_DWithin(w.locatie, v.locatie, %(m)s)
+      AND w.observed_at >= v.observed_at - make_interval(mins => %(min)s)
+      AND w.observed_at > %(start)s
+      AND (w.observed_at, w.id) < (v.observed_at, v.id)
+      AND w.status <> 'afgewezen' AND w.duplicaat_van_id IS NULL)
+"""
+
+
+def training(as_of: datetime) -> list[tuple[float, float]]:
+    """The counted reports the method sees at `as_of` (its counting rule, its window)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            TRAINING_SQL,
+            {
+                "start": as_of - timedelta(days=services.VENSTER_DAGEN),
+                "as_of": as_of,
+                "m": services.BIJNA_GELIJK_M,
+                "min": services.BIJNA_GELIJK_MIN,
+            },
+        )
+        return cursor.fetchall()
+
+
+def hotspot_treffers(punten: list[tuple[float, float]]) -> tuple[int, float, int]:
+    """(living hotspots, area of their union in m², test points inside it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH u AS (SELECT count(*) AS n, ST_Union(polygon) AS g FROM hotspots_hotspot WHERE status = ANY(%s))
+            SELECT u.n, coalesce(ST_Area(u.g), 0),
+                   (SELECT count(*) FROM unnest(%s::float8[], %s::float8[]) p(x, y)
+                    WHERE ST_Intersects(u.g, ST_SetSRID(ST_MakePoint(p.x, p.y), %s)))
+            FROM u
+            """,
+            [sorted(LEVEND), [p[0] for p in punten], [p[1] for p in punten], RD_SRID],
+        )
+        n, opp, treffers = cursor.fetchone()
+    return n, float(opp), treffers
+
+
+# --- kernel-density baseline ------------------------------------------------------------------------
+@dataclass
+class Raster:
+    x0: float
+    y0: float
+    nx: int
+    ny: int
+    cellen: list[int]  # candidate cells (centre inside a buurt), as i * ny + j
+
+    def cel(self, x: float, y: float) -> int | None:
+        i, j = int((x - self.x0) // CEL_M), int((y - self.y0) // CEL_M)
+        return i * self.ny + j if 0 <= i < self.nx and 0 <= j < self.ny else None
+
+
+def raster_maken() -> Raster:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geometrie) e FROM meldingen_buurt) x"
+        )
+        xmin, ymin, xmax, ymax = cursor.fetchone()
+        x0, y0 = math.floor(xmin / CEL_M) * CEL_M, math.floor(ymin / CEL_M) * CEL_M
+        nx, ny = math.ceil((xmax - x0) / CEL_M), math.ceil((ymax - y0) / CEL_M)
+        cursor.execute(
+            """
+            WITH stad AS (SELECT ST_Union(geometrie) AS g FROM meldingen_buurt)
+            SELECT i * %(ny)s + j FROM stad, generate_series(0, %(nx)s - 1) i, generate_series(0, %(ny)s - 1) j
+            WHERE ST_Intersects(stad.g, ST_SetSRID(ST_MakePoint(%(x0)s + (i + 0.5) * %(c)s, %(y0)s + (j + 0.5) * %(c)s), %(srid)s))
+            ORDER BY 1
+            """,
+            {"nx": nx, "ny": ny, "x0": x0, "y0": y0, "c": CEL_M, "srid": RD_SRID},
+        )
+        cellen = [r[0] for r in cursor.fetchall()]
+    return Raster(x0, y0, nx, ny, cellen)
+
+
+def kde(raster: Raster, punten: list[tuple[float, float]], h: float) -> list[float]:
+    """Gaussian kernel density (unnormalised) per cell; separable, cut at 3h."""
+    dichtheid = [0.0] * (raster.nx * raster.ny)
+    r = math.ceil(3 * h / CEL_M)
+    twee_h2 = 2 * h * h
+    for px, py in punten:
+        ci, cj = int((px - raster.x0) // CEL_M), int((py - raster.y0) // CEL_M)
+        wx = [
+            (i, math.exp(-((raster.x0 + (i + 0.5) * CEL_M - px) ** 2) / twee_h2))
+            for i in range(max(0, ci - r), min(raster.nx, ci + r + 1))
+        ]
+        wy = [
+            (j, math.exp(-((raster.y0 + (j + 0.5) * CEL_M - py) ** 2) / twee_h2))
+            for j in range(max(0, cj - r), min(raster.ny, cj + r + 1))
+        ]
+        for i, a in wx:
+            basis = i * raster.ny
+            for j, b in wy:
+                dichtheid[basis + j] += a * b
+    return dichtheid
+
+
+def kde_treffers(raster: Raster, training_punten, test_punten, oppervlak_m2: float, h: float) -> int:
+    """Test points in the densest cells whose total area equals `oppervlak_m2`."""
+    if oppervlak_m2 <= 0:
+        return 0
+    dichtheid = kde(raster, training_punten, h)
+    n = max(1, round(oppervlak_m2 / CEL_M**2))
+    gekozen = set(sorted(raster.cellen, key=lambda c: (-dichtheid[c], c))[:n])
+    return sum(1 for x, y in test_punten if raster.cel(x, y) in gekozen)
+
+
+def kde_beste(raster, training_punten, test_punten, oppervlak_m2, bandbreedtes) -> tuple[int, float]:
+    return max((kde_treffers(raster, training_punten, test_punten, oppervlak_m2, h), h) for h in bandbreedtes)
+
+
+# --- the synthetic scenarios ------------------------------------------------------------------------
+@dataclass
+class ScenarioUitkomst:
+    naam: str
+    seed: int
+    beoordeling: hs.Beoordeling
+    n_test: int
+    hotspot_treffers: int
+    oppervlak_m2: float
+    kde_treffers: int
+    kde_h: float
+    seconden: float
+
+
+def scenario_draaien(config: hs.ScenarioConfig, raster: Raster, bandbreedtes, land_m2: float) -> ScenarioUitkomst:
+    begin = time.monotonic()
+    with transaction.atomic():
+        meldingen_wissen()
+        scenario = hs.scenario_maken(config=config)
+    services.hotspot_recompute(as_of=scenario.as_of)
+    beoordeling = hs.beoordelen(scenario)
+    _n, opp, treffers = hotspot_treffers(scenario.toekomst)
+    k_treffers, k_h = kde_beste(raster, training(scenario.as_of), scenario.toekomst, opp, bandbreedtes)
+    return ScenarioUitkomst(
+        config.naam, config.seed, beoordeling, len(scenario.toekomst), treffers, opp, k_treffers, k_h,
+        time.monotonic() - begin,
+    )  # fmt: skip
+
+
+def pai(treffers: int, n: int, opp: float, land: float) -> float:
+    return (treffers / n) / (opp / land) if n and opp else 0.0
+
+
+def scenario_tabel(uitkomsten: list[ScenarioUitkomst], land: float) -> list[str]:
+    regels = [
+        "scenario       seed  recall  precision  planted-active  reported  FP  cooling-old  split"
+        "  hit%   area%    PAI   KDE-hit%  KDE-PAI  KDE-h  ratio  verdict",
+    ]
+    for u in uitkomsten:
+        b = u.beoordeling
+        p_h = pai(u.hotspot_treffers, u.n_test, u.oppervlak_m2, land)
+        p_k = pai(u.kde_treffers, u.n_test, u.oppervlak_m2, land)
+        ratio = u.hotspot_treffers / u.kde_treffers if u.kde_treffers else math.inf
+        goed = b.recall >= RECALL_DOEL and b.precision >= PRECISION_DOEL and ratio >= PAI_RATIO_DOEL
+        regels.append(
+            f"{u.naam:<14} {u.seed:>4}  {b.recall:6.2f}  {b.precision:9.2f}  {b.verwacht:>14}  {b.gerapporteerd:>8}"
+            f"  {len(b.onterecht):>2}  {b.afkoelend_oud:>11}  {b.gesplitst:>5}"
+            f"  {100 * u.hotspot_treffers / u.n_test:5.1f}  {100 * u.oppervlak_m2 / land:5.2f}  {p_h:5.1f}"
+            f"  {100 * u.kde_treffers / u.n_test:8.1f}  {p_k:7.1f}  {u.kde_h:5.0f}  {ratio:5.2f}  {'PASS' if goed else 'MISS'}"
+        )
+    n = len(uitkomsten)
+    if n:
+        gem = lambda f: sum(f(u) for u in uitkomsten) / n  # noqa: E731
+        regels.append(
+            f"{'mean':<14} {'':>4}  {gem(lambda u: u.beoordeling.recall):6.2f}  {gem(lambda u: u.beoordeling.precision):9.2f}"
+            f"  {'':>14}  {'':>8}  {'':>2}  {'':>11}  {'':>5}"
+            f"  {gem(lambda u: 100 * u.hotspot_treffers / u.n_test):5.1f}  {gem(lambda u: 100 * u.oppervlak_m2 / land):5.2f}"
+            f"  {gem(lambda u: pai(u.hotspot_treffers, u.n_test, u.oppervlak_m2, land)):5.1f}"
+            f"  {gem(lambda u: 100 * u.kde_treffers / u.n_test):8.1f}"
+            f"  {gem(lambda u: pai(u.kde_treffers, u.n_test, u.oppervlak_m2, land)):7.1f}"
+        )
+    return regels
+
+
+def details(uitkomsten: list[ScenarioUitkomst]) -> list[str]:
+    regels = []
+    for u in uitkomsten:
+        for h in u.beoordeling.gemist:
+            f = h.huidig
+            regels.append(
+                f"  {u.naam}/{u.seed} missed: planted #{h.nummer} {h.soort} in {h.stadsdeel} ({h.buurt}), "
+                f"{h.per_week:.1f}/week, radius {f.straal_m:.0f} m, {h.n_venster} counted reports, since {f.begin:%m-%d}"
+            )
+        for fp in u.beoordeling.onterecht:
+            regels.append(
+                f"  {u.naam}/{u.seed} false positive: hotspot {fp['id']} {fp['status']} in {fp['buurt_id']}, "
+                f"{fp['aantal_meldingen']} reports on {fp['aantal_dagen']} days"
+            )
+    return regels
+
+
+# --- the SF folds -----------------------------------------------------------------------------------
+SF_VERSCHUIVING = timedelta(weeks=678)  # 2012-07-01 (a Sunday) -> 2025-06-29 (a Sunday)
+
+
+@dataclass
+class SfFold:
+    maand: str
+    train_weken: float
+    n_train: int
+    n_test: int
+    hotspots: int
+    treffers: int
+    oppervlak_m2: float
+    kde_treffers: int
+    kde_h: float
+
+
+def sf_laden(seed: int) -> tuple[list[tuple[float, float, date]], dict]:
+    """The SF incidents in RD: translated so their median point lies on the Dam, kept inside the city."""
+    with SF_CSV.open() as f:
+        rijen = list(csv.DictReader(f))
+    xs = sorted(float(r["x_utm10n"]) for r in rijen)
+    ys = sorted(float(r["y_utm10n"]) for r in rijen)
+    mx, my = xs[len(xs) // 2], ys[len(ys) // 2]
+    dam = point_rd(lat=DAM[0], lon=DAM[1])
+    punten = [
+        (float(r["x_utm10n"]) - mx + dam.x, float(r["y_utm10n"]) - my + dam.y, date.fromisoformat(r["date"]))
+        for r in rijen
+    ]
+    buurten = hs.buurten_voor([(x, y) for x, y, _d in punten])
+    binnen = [(p, b) for p, b in zip(punten, buurten, strict=True) if b is not None]
+    return binnen, {"rows": len(rijen), "kept": len(binnen), "shift_x": dam.x - mx, "shift_y": dam.y - my}
+
+
+def sf_schrijven(binnen, seed: int) -> None:
+    rng = random.Random(seed)
+    rijen = []
+    for (x, y, d), buurt in binnen:
+        dag = datetime(d.year, d.month, d.day, tzinfo=UTC) + SF_VERSCHUIVING
+        uur = rng.choices(range(24), weights=UUR_WEIGHTS)[0]
+        moment = dag + timedelta(hours=uur, minutes=rng.randrange(60))
+        rij = hs._Rij(x=x, y=y, observed_at=moment, soort="sf", status="afgehandeld", buurt=buurt)
+        rijen.append(rij)
+    with transaction.atomic():
+        meldingen_wissen()
+        hs.meldingen_schrijven(rng, rijen, kanaal="import")
+
+
+def sf_folds(binnen, raster: Raster, bandbreedtes, land: float) -> list[SfFold]:
+    data_start = datetime(2012, 7, 1, tzinfo=UTC) + SF_VERSCHUIVING
+    folds = []
+    for maand in (9, 10, 11, 12):
+        as_of = datetime(2012, maand, 1, tzinfo=UTC) + SF_VERSCHUIVING
+        test = [(x, y) for (x, y, d), _b in binnen if d.year == 2012 and d.month == maand]
+        with transaction.atomic():
+            hotspots_wissen()
+        services.hotspot_recompute(as_of=as_of)
+        n, opp, treffers = hotspot_treffers(test)
+        train = training(as_of)
+        k_treffers, k_h = kde_beste(raster, train, test, opp, bandbreedtes)
+        weken = min(services.VENSTER_DAGEN, (as_of - data_start).days) / 7
+        folds.append(SfFold(f"2012-{maand:02d}", weken, len(train), len(test), n, treffers, opp, k_treffers, k_h))
+    return folds
+
+
+def sf_tabel(folds: list[SfFold], land: float) -> list[str]:
+    regels = ["test month  train-weeks  train  test  hotspots  hit%  coverage%    PAI  KDE-hit%  KDE-PAI  KDE-h  ratio"]
+    for f in folds:
+        ratio = f.treffers / f.kde_treffers if f.kde_treffers else math.inf
+        regels.append(
+            f"{f.maand:<10}  {f.train_weken:11.1f}  {f.n_train:>5}  {f.n_test:>4}  {f.hotspots:>8}"
+            f"  {100 * f.treffers / f.n_test:4.1f}  {100 * f.oppervlak_m2 / land:9.2f}"
+            f"  {pai(f.treffers, f.n_test, f.oppervlak_m2, land):5.1f}  {100 * f.kde_treffers / f.n_test:8.1f}"
+            f"  {pai(f.kde_treffers, f.n_test, f.oppervlak_m2, land):7.1f}  {f.kde_h:5.0f}  {ratio:5.2f}"
+        )
+    if folds:
+        hit = sum(f.treffers / f.n_test for f in folds) / len(folds)
+        khit = sum(f.kde_treffers / f.n_test for f in folds) / len(folds)
+        cov = sum(f.oppervlak_m2 / land for f in folds) / len(folds)
+        ratio = hit / khit if khit else math.inf
+        goed = ratio >= PAI_RATIO_DOEL and hit >= SF_VANGST_DOEL
+        regels.append(
+            f"{'mean':<10}  {'':>11}  {'':>5}  {'':>4}  {'':>8}  {100 * hit:4.1f}  {100 * cov:9.2f}"
+            f"  {hit / cov if cov else 0:5.1f}  {100 * khit:8.1f}  {khit / cov if cov else 0:7.1f}  {'':>5}  {ratio:5.2f}"
+            f"  {'PASS' if goed else 'MISS'} (target: ratio >= {PAI_RATIO_DOEL}, hit >= {100 * SF_VANGST_DOEL:.0f}%)"
+        )
+    return regels
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS), help="comma-separated: " + ", ".join(SCENARIOS))
+    parser.add_argument("--seeds", default="1,2", help="seed offsets per scenario (default 1,2)")
+    parser.add_argument("--no-sf", action="store_true", help="skip the SF real-data folds")
+    parser.add_argument("--sf-only", action="store_true", help="only the SF real-data folds")
+    parser.add_argument("--kde-h", default="100,150,250", help="KDE bandwidths in m; the best is reported")
+    parser.add_argument("--eps", type=float, help="EPS_M")
+    parser.add_argument("--minpoints-vloer", type=int, help="MINPOINTS_VLOER")
+    parser.add_argument("--venster", type=int, help="VENSTER_DAGEN")
+    parser.add_argument("--buffer", type=float, help="BUFFER_M")
+    parser.add_argument("--marge", type=float, help="Poisson standard deviations above background (3)")
+    parser.add_argument("--bevolking", action="store_true", help="background = max(wijk rate, population rate)")
+    parser.add_argument("--details", action="store_true", help="list every miss and false positive")
+    args = parser.parse_args(argv)
+
+    database_controleren()
+    constanten = {
+        naam: waarde
+        for naam, waarde in (
+            ("EPS_M", args.eps),
+            ("MINPOINTS_VLOER", args.minpoints_vloer),
+            ("VENSTER_DAGEN", args.venster),
+            ("BUFFER_M", args.buffer),
+        )
+        if waarde is not None
+    }
+    label = methode_instellen(constanten=constanten, marge=args.marge, bevolking=args.bevolking)
+    bandbreedtes = [float(h) for h in args.kde_h.split(",")]
+    begin = time.monotonic()
+    print(f"hotspot quality bench — method: {label}; {huidige_parameters()}", flush=True)
+    raster = raster_maken()
+    land = stad_land_m2()
+    print(
+        f"city land {land / 1e6:.1f} km², {len(raster.cellen)} KDE cells of {CEL_M} m; KDE bandwidths {bandbreedtes} m"
+    )
+
+    if not args.sf_only:
+        uitkomsten = []
+        for naam in args.scenarios.split(","):
+            for s in args.seeds.split(","):
+                config = replace(SCENARIOS[naam], seed=SCENARIOS[naam].seed * 100 + int(s))
+                uitkomsten.append(scenario_draaien(config, raster, bandbreedtes, land))
+                print(f"  {naam}/{config.seed}: {uitkomsten[-1].seconden:.1f} s", file=sys.stderr, flush=True)
+        print()
+        print("Synthetic scenarios (next 30 days for hit rate; KDE at the hotspots' area; ratio = hit / KDE hit)")
+        print("\n".join(scenario_tabel(uitkomsten, land)))
+        if args.details:
+            print("\n".join(details(uitkomsten)))
+        print(
+            f"targets: recall >= {RECALL_DOEL}, precision >= {PRECISION_DOEL}, hotspot hits >= {PAI_RATIO_DOEL}x KDE; "
+            f"all PASS: {all(scenario_tabel([u], land)[1].endswith('PASS') for u in uitkomsten)}"
+        )
+    if not args.no_sf:
+        binnen, info = sf_laden(seed=1)
+        sf_schrijven(binnen, seed=1)
+        print()
+        print(
+            f"SF drug incidents 2012 moved to Amsterdam (median point on the Dam, shift {info['shift_x']:.0f}, "
+            f"{info['shift_y']:.0f} m, no rotation): {info['kept']} of {info['rows']} inside the city; "
+            f"dates +{SF_VERSCHUIVING.days} days"
+        )
+        print("\n".join(sf_tabel(sf_folds(binnen, raster, bandbreedtes, land), land)))
+    print(f"\n({time.monotonic() - begin:.0f} s; HOTSPOT_QUIET_DAYS={settings.HOTSPOT_QUIET_DAYS})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
