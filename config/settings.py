@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessieVerloopMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -233,6 +234,15 @@ LOGGING = {
 }
 
 SESSION_COOKIE_AGE = 8 * 60 * 60
+# Staff login and sessions (accounts/): the 8 hours above are also the absolute limit of a staff
+# session, SESSION_IDLE_SECONDS the limit without any request (accounts/middleware.py).
+SESSION_IDLE_SECONDS = int(env("SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+LOGIN_URL = "accounts:inloggen"
+LOGIN_REDIRECT_URL = "coordinatie:werkscherm"
+# Failed logins per account and per client within one hour before the login refuses (accounts/throttle.py).
+LOGIN_FAILURES_PER_ACCOUNT = int(env("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_CLIENT = int(env("LOGIN_FAILURES_PER_CLIENT", "20"))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

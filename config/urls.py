@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("meldingen.api_urls")),
     path("api/v1/", include("kaart.urls")),
     path("coordinatie/", include("coordinatie.urls")),
+    path("account/", include("accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="schema"), name="api-docs"),
     path("integrations/", include("integrations.urls")),

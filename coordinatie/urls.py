@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "coordinatie"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.werkscherm, name="werkscherm"),
+    path("meldingen/<int:pk>/", views.melding, name="melding"),
+    path("meldingen/<int:pk>/triage/", views.triage, name="triage"),
+    path("meldingen/bulk/", views.bulk, name="bulk"),
+    path("hotspots/<int:pk>/", views.hotspot, name="hotspot"),
+    path("inzage/", views.inzage, name="inzage"),
+]

@@ -1,0 +1,34 @@
+"""Staff sessions end after a period without requests and after a maximum length in any case.
+
+Django's SESSION_COOKIE_AGE alone is renewed whenever the session is saved, so it is neither an idle
+limit nor an absolute one; this middleware keeps both moments in the session and logs the user out
+when either has passed. It only looks at requests that carry a session cookie, so the anonymous
+intake paths are untouched.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+
+# Writing the session on every request would cost a Redis/DB write per map tile request; a minute
+# of slack on the idle limit is harmless.
+BIJWERKEN_NA = 60
+
+
+class SessieVerloopMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            nu = int(time.time())
+            sessie = request.session
+            begin, laatst = sessie.get("ww_begin"), sessie.get("ww_laatst")
+            if begin is None or laatst is None:
+                sessie["ww_begin"] = sessie["ww_laatst"] = nu
+            elif nu - laatst > settings.SESSION_IDLE_SECONDS or nu - begin > settings.SESSION_COOKIE_AGE:
+                logout(request)  # flushes the session; the view then sees an anonymous user
+            elif nu - laatst > BIJWERKEN_NA:
+                sessie["ww_laatst"] = nu
+        return self.get_response(request)

@@ -1,0 +1,41 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .forms import InlogForm
+from .models import Lidmaatschap
+from .roles import mag_coordinatie_zien
+
+
+class InloggenView(auth_views.LoginView):
+    template_name = "accounts/inloggen.html"
+    form_class = InlogForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.geblokkeerd:
+            response.status_code = 429
+        return response
+
+    def get_success_url(self):
+        volgende = self.get_redirect_url()
+        if volgende and url_has_allowed_host_and_scheme(volgende, allowed_hosts={self.request.get_host()}):
+            return volgende
+        if mag_coordinatie_zien(self.request.user):
+            return reverse("coordinatie:werkscherm")
+        return reverse("accounts:start")
+
+
+class UitloggenView(auth_views.LogoutView):
+    next_page = "accounts:inloggen"
+
+
+@login_required
+def start(request):
+    """Where a user without a coordination role lands: a partner sees its organisation (its tickets
+    arrive with issue 6)."""
+    lidmaatschap = Lidmaatschap.objects.select_related("organisatie").filter(user=request.user).first()
+    return render(request, "accounts/start.html", {"lidmaatschap": lidmaatschap})

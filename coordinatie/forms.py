@@ -1,0 +1,84 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meldingen.models import Melding
+from meldingen.services import meldcode_normalize
+from meldingen.workflow import AfwijsReden
+
+from .models import NOTITIE_MAX
+from .services import BulkActie
+
+# Rejecting as a duplicate has its own step (with the original); these are the other reasons.
+AFWIJS_REDENEN = [(r.value, r.label) for r in AfwijsReden if r != AfwijsReden.DUBBEL]
+
+
+class TriageActie:
+    ACCEPTEREN = "accepteren"
+    AFWIJZEN = "afwijzen"
+    DUBBEL = "dubbel"
+    HOTSPOT = "hotspot"
+    NOTITIE = "notitie"
+
+
+class TriageForm(forms.Form):
+    """One triage step on one melding; which fields count depends on `actie`."""
+
+    actie = forms.ChoiceField(
+        choices=[
+            (TriageActie.ACCEPTEREN, _("Accepteren")),
+            (TriageActie.AFWIJZEN, _("Afwijzen")),
+            (TriageActie.DUBBEL, _("Dubbel")),
+            (TriageActie.HOTSPOT, _("Koppelen aan hotspot")),
+            (TriageActie.NOTITIE, _("Notitie")),
+        ]
+    )
+    reden = forms.ChoiceField(label=_("Reden"), choices=AFWIJS_REDENEN, required=False)
+    toelichting = forms.CharField(label=_("Toelichting"), max_length=500, required=False)
+    origineel = forms.CharField(label=_("Dubbel van (meldcode)"), max_length=20, required=False)
+    hotspot = forms.IntegerField(label=_("Hotspot"), min_value=1, required=False)
+    tekst = forms.CharField(label=_("Interne notitie"), max_length=NOTITIE_MAX, required=False)
+
+    def clean(self):
+        data = super().clean()
+        actie = data.get("actie")
+        if actie == TriageActie.AFWIJZEN and not data.get("reden"):
+            self.add_error("reden", _("Kies een reden om af te wijzen."))
+        if actie == TriageActie.DUBBEL:
+            code = meldcode_normalize(data.get("origineel") or "")
+            origineel = Melding.objects.filter(meldcode=code).first() if code else None
+            if origineel is None:
+                self.add_error("origineel", _("Kies de melding waarvan dit een dubbele is."))
+            data["origineel_melding"] = origineel
+        if actie == TriageActie.HOTSPOT and not data.get("hotspot"):
+            self.add_error("hotspot", _("Kies een hotspot."))
+        if actie == TriageActie.NOTITIE and not (data.get("tekst") or "").strip():
+            self.add_error("tekst", _("Schrijf eerst een notitie."))
+        return data
+
+
+class BulkForm(forms.Form):
+    actie = forms.ChoiceField(
+        label=_("Actie"),
+        choices=[(BulkActie.ACCEPTEREN, _("Accepteren")), (BulkActie.AFWIJZEN, _("Afwijzen"))],
+    )
+    reden = forms.ChoiceField(label=_("Reden bij afwijzen"), choices=[("", "—"), *AFWIJS_REDENEN], required=False)
+    meldingen = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id is a valid choice here; the service skips ids that do not exist or moved on.
+        self.fields["meldingen"].valid_value = lambda value: str(value).isdigit()
+        self.fields["meldingen"].error_messages["required"] = _("Selecteer eerst een of meer meldingen.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("actie") == BulkActie.AFWIJZEN and not data.get("reden"):
+            self.add_error("reden", _("Kies een reden om af te wijzen."))
+        return data
+
+
+class InzageFilterForm(forms.Form):
+    gebruiker = forms.CharField(label=_("Gebruiker"), max_length=150, required=False)
+    meldcode = forms.CharField(label=_("Meldcode"), max_length=20, required=False)
+    van = forms.DateField(label=_("Van"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    tot = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,97 @@
+"""Every write of the coordination screens. Status changes go through meldingen' own service
+(`melding_transition`: lock, workflow table, history row); this module adds the triage verbs, notes,
+the hotspot link and the audit trail on top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from meldingen.models import Melding
+from meldingen.services import melding_transition
+from meldingen.workflow import AfwijsReden, InvalidTransition, MeldingStatus
+
+from .models import NOTITIE_MAX, Inzage, InzagePagina, Notitie
+
+
+def melding_accepteren(*, melding: Melding, actor: AbstractBaseUser) -> None:
+    melding_transition(melding=melding, naar=MeldingStatus.IN_BEHANDELING, actor=actor)
+
+
+def melding_afwijzen(*, melding: Melding, actor: AbstractBaseUser, reden: str, toelichting: str = "") -> None:
+    """Rejects with a reason other than `dubbel` (a duplicate names its original: melding_dubbel_markeren)."""
+    if reden == AfwijsReden.DUBBEL:
+        raise ValidationError({"reden": [_("Markeer een dubbele melding met de knop 'Dubbel' en kies het origineel.")]})
+    melding_transition(melding=melding, naar=MeldingStatus.AFGEWEZEN, actor=actor, reden=reden, toelichting=toelichting)
+
+
+def melding_dubbel_markeren(*, melding: Melding, origineel: Melding, actor: AbstractBaseUser) -> None:
+    melding_transition(
+        melding=melding, naar=MeldingStatus.AFGEWEZEN, actor=actor, reden=AfwijsReden.DUBBEL, origineel=origineel
+    )
+
+
+def melding_hotspot_koppelen(*, melding: Melding, hotspot_id: int, actor: AbstractBaseUser) -> bool:
+    """Adds the melding to a hotspot by hand; False if it was already a member."""
+    from hotspots.services import hotspot_melding_koppelen
+
+    return hotspot_melding_koppelen(hotspot_id=hotspot_id, melding_id=melding.pk, door=actor.get_username())
+
+
+def notitie_toevoegen(*, melding: Melding, auteur: AbstractBaseUser, tekst: str) -> Notitie:
+    tekst = tekst.strip()
+    if not tekst:
+        raise ValidationError({"tekst": [_("Schrijf eerst een notitie.")]})
+    if len(tekst) > NOTITIE_MAX:
+        raise ValidationError({"tekst": [_("Een notitie is hoogstens %(n)s tekens.") % {"n": NOTITIE_MAX}]})
+    return Notitie.objects.create(melding=melding, auteur=auteur, tekst=tekst)
+
+
+def inzage_vastleggen(*, melding: Melding, gebruiker: AbstractBaseUser, pagina: str = InzagePagina.MELDING) -> Inzage:
+    return Inzage.objects.create(
+        gebruiker=gebruiker,
+        gebruikersnaam=gebruiker.get_username(),
+        melding_id=melding.pk,
+        meldcode=melding.meldcode,
+        pagina=pagina,
+    )
+
+
+class BulkActie:
+    ACCEPTEREN = "accepteren"
+    AFWIJZEN = "afwijzen"
+
+
+@dataclass
+class BulkResultaat:
+    gelukt: list[str] = field(default_factory=list)  # meldcodes
+    mislukt: list[tuple[str, str]] = field(default_factory=list)  # (meldcode, why)
+
+
+def meldingen_bulk(
+    *, melding_ids: list[int], actie: str, actor: AbstractBaseUser, reden: str = "", toelichting: str = ""
+) -> BulkResultaat:
+    """Applies one triage step to each selected melding, each in its own transaction: one melding that
+    moved on meanwhile (another coordinator was quicker) fails alone and is reported, the rest goes on."""
+    resultaat = BulkResultaat()
+    for melding in Melding.objects.filter(pk__in=melding_ids).order_by("ontvangen_op", "id"):
+        try:
+            with transaction.atomic():
+                if actie == BulkActie.ACCEPTEREN:
+                    melding_accepteren(melding=melding, actor=actor)
+                elif actie == BulkActie.AFWIJZEN:
+                    melding_afwijzen(melding=melding, actor=actor, reden=reden, toelichting=toelichting)
+                else:
+                    raise ValidationError(_("Onbekende actie."))
+        except InvalidTransition:
+            resultaat.mislukt.append((melding.meldcode, _("de status is intussen veranderd")))
+        except ValidationError as exc:
+            resultaat.mislukt.append((melding.meldcode, " ".join(exc.messages)))
+        else:
+            resultaat.gelukt.append(melding.meldcode)
+    return resultaat

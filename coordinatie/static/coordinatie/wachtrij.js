@@ -1,0 +1,53 @@
+// Keyboard shortcuts for the queue. Without JavaScript every step is an ordinary form; these only
+// move focus and open the same forms. Not active while typing in a field.
+(function () {
+  "use strict";
+  var lijst = document.querySelector(".wachtrij__lijst");
+  if (!lijst) { return; }
+  function items() { return Array.prototype.slice.call(lijst.querySelectorAll(".kaartje")); }
+  function huidig() {
+    var actief = document.activeElement;
+    return actief && actief.closest ? actief.closest(".kaartje") : null;
+  }
+  function kies(item) {
+    if (!item) { return; }
+    items().forEach(function (i) { i.classList.toggle("kaartje--actief", i === item); });
+    item.focus();
+    item.scrollIntoView({block: "nearest"});
+  }
+  function open(item, sleutel) {
+    var details = item.querySelector("details[data-sneltoets='" + sleutel + "']");
+    if (!details) { return; }
+    details.open = true;
+    var veld = details.querySelector("input:checked, select, input:not([type=hidden]), textarea");
+    if (veld) { veld.focus(); }
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) { return; }
+    var doel = e.target;
+    if (doel && (doel.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(doel.tagName))) {
+      if (e.key === "Escape") { var item = doel.closest(".kaartje"); if (item) { kies(item); } }
+      return;
+    }
+    var alle = items();
+    var item = huidig();
+    var index = item ? alle.indexOf(item) : -1;
+    switch (e.key) {
+      case "j": kies(alle[Math.min(alle.length - 1, index + 1)]); break;
+      case "k": kies(alle[Math.max(0, index - 1)]); break;
+      case "a": if (item) { item.querySelector("button[data-sneltoets='a']").click(); } break;
+      case "r": case "d": case "h": case "n": if (item) { open(item, e.key); } else { return; } break;
+      case "x": if (item) { var vink = item.querySelector("input[type=checkbox]"); vink.checked = !vink.checked; } break;
+      case "o": if (item) { item.querySelector("a[data-sneltoets='o']").click(); } break;
+      default: return;
+    }
+    e.preventDefault();
+  });
+  lijst.addEventListener("click", function (e) {
+    var knop = e.target.closest(".toon-op-kaart");
+    if (!knop) { return; }
+    var item = knop.closest(".kaartje");
+    kies(item);
+    document.dispatchEvent(new CustomEvent("wachtrij:toon", {detail: {lat: parseFloat(item.dataset.lat), lon: parseFloat(item.dataset.lon)}}));
+  });
+})();

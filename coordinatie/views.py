@@ -1,0 +1,304 @@
+"""The coordinator's working screen: the map beside the triage queue, the melding and hotspot pages and
+the audit trail. Thin: parsing in forms and kaart.filters, reads in selectors, writes in services."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import coordinatie_vereist, inzage_vereist, triage_vereist
+from hotspots.models import Hotspot
+from kaart.filters import MeldingFilter, melding_filter_uit_query
+from meldingen.models import Buurt, Kanaal, LocatieType, MelderRol, Melding, Stadsdeel, Waarneming, Wijk
+from meldingen.workflow import InvalidTransition, MeldingStatus
+
+from . import selectors, services
+from .forms import AFWIJS_REDENEN, BulkForm, InzageFilterForm, TriageActie, TriageForm
+from .models import Notitie
+
+WACHTRIJ_PER_PAGINA = 25
+INZAGE_PER_PAGINA = 50
+KAART_MELDINGEN_URL = "/api/v1/kaart/meldingen"
+KAART_HOTSPOTS_URL = "/api/v1/hotspots"
+
+
+def _filter_velden(filter: MeldingFilter) -> list[dict]:
+    """The filter controls with their options, the current choice marked. A choice of several values
+    (from a shared URL, `status=nieuw,afgewezen`) stays one extra option so the URL survives a submit."""
+    opties = {
+        "stadsdeel": list(Stadsdeel.objects.values_list("code", "naam")),
+        "wijk": [(c, f"{n} ({c})") for c, n in Wijk.objects.values_list("code", "naam")],
+        "buurt": [(c, f"{n} ({c})") for c, n in Buurt.objects.values_list("code", "naam")],
+        "locatie_type": [(c.code, c.label) for c in LocatieType.objects.all()],
+        "waarneming": [(c.code, c.label) for c in Waarneming.objects.all()],
+        "status": list(MeldingStatus.choices),
+        "kanaal": list(Kanaal.choices),
+        "melder_rol": [(c.code, c.label) for c in MelderRol.objects.all()],
+    }
+    labels = {
+        "stadsdeel": _("Stadsdeel"),
+        "wijk": _("Wijk"),
+        "buurt": _("Buurt"),
+        "locatie_type": _("Soort plek"),
+        "waarneming": _("Waarneming"),
+        "status": _("Status (kaart)"),
+        "kanaal": _("Kanaal"),
+        "melder_rol": _("Rol van de melder"),
+    }
+    velden = []
+    for naam, keuzes in opties.items():
+        gekozen = getattr(filter, naam)
+        velden.append(
+            {
+                "naam": naam,
+                "label": labels[naam],
+                "opties": [(code, str(label), code in gekozen and len(gekozen) == 1) for code, label in keuzes],
+                "meervoud": ",".join(gekozen) if len(gekozen) > 1 else "",
+            }
+        )
+    return velden
+
+
+def _terug(request, standaard: str) -> str:
+    """Where a triage form returns to: the screen with its filter, never another site."""
+    volgende = request.POST.get("volgende", "")
+    if volgende.startswith("/coordinatie/") and url_has_allowed_host_and_scheme(
+        volgende, allowed_hosts={request.get_host()}
+    ):
+        return volgende
+    return standaard
+
+
+@require_GET
+@coordinatie_vereist
+def werkscherm(request):
+    fouten = {}
+    try:
+        filter = melding_filter_uit_query(request.GET)
+    except ValidationError as exc:
+        fouten = exc.message_dict
+        filter = MeldingFilter()
+    pagina = Paginator(selectors.wachtrij(filter=filter), WACHTRIJ_PER_PAGINA).get_page(request.GET.get("pagina"))
+    ids = [m.pk for m in pagina.object_list]
+    kandidaten = selectors.dubbel_kandidaten(melding_ids=ids)
+    hotspots = selectors.hotspot_keuzes(melding_ids=ids)
+    items = [{"melding": m, "kandidaten": kandidaten.get(m.pk, []), "hotspots": hotspots.get(m.pk, [])} for m in pagina]
+    return render(
+        request,
+        "coordinatie/werkscherm.html",
+        {
+            "nav": "werkscherm",
+            "filter": filter,
+            "filter_query": filter.als_query(),
+            "fouten": fouten,
+            "velden": _filter_velden(filter),
+            "pagina": pagina,
+            "items": items,
+            "afwijs_redenen": AFWIJS_REDENEN,
+            "kaart_urls": {"meldingen": KAART_MELDINGEN_URL, "hotspots": KAART_HOTSPOTS_URL},
+            "statussen": {k: str(v) for k, v in MeldingStatus.choices},
+        },
+    )
+
+
+@require_POST
+@triage_vereist
+def triage(request, pk: int):
+    melding = get_object_or_404(Melding, pk=pk)
+    terug = _terug(request, reverse("coordinatie:melding", args=[pk]))
+    form = TriageForm(request.POST)
+    if not form.is_valid():
+        for fouten in form.errors.values():
+            for fout in fouten:
+                messages.error(request, f"{melding.meldcode}: {fout}")
+        return HttpResponseRedirect(terug)
+    data, actie = form.cleaned_data, form.cleaned_data["actie"]
+    try:
+        with transaction.atomic():
+            if actie == TriageActie.ACCEPTEREN:
+                services.melding_accepteren(melding=melding, actor=request.user)
+                tekst = _("%(code)s is geaccepteerd (in behandeling).")
+            elif actie == TriageActie.AFWIJZEN:
+                services.melding_afwijzen(
+                    melding=melding, actor=request.user, reden=data["reden"], toelichting=data["toelichting"]
+                )
+                tekst = _("%(code)s is afgewezen.")
+            elif actie == TriageActie.DUBBEL:
+                services.melding_dubbel_markeren(
+                    melding=melding, origineel=data["origineel_melding"], actor=request.user
+                )
+                tekst = _("%(code)s is gemarkeerd als dubbel.")
+            elif actie == TriageActie.HOTSPOT:
+                if not Hotspot.objects.filter(pk=data["hotspot"]).exists():
+                    raise ValidationError(_("Deze hotspot bestaat niet."))
+                nieuw = services.melding_hotspot_koppelen(
+                    melding=melding, hotspot_id=data["hotspot"], actor=request.user
+                )
+                tekst = (
+                    _("%(code)s is gekoppeld aan hotspot %(hotspot)s.")
+                    if nieuw
+                    else _("%(code)s hoorde al bij hotspot %(hotspot)s.")
+                )
+            else:
+                services.notitie_toevoegen(melding=melding, auteur=request.user, tekst=data["tekst"])
+                tekst = _("Notitie bij %(code)s opgeslagen.")
+    except InvalidTransition:
+        messages.error(
+            request, _("%(code)s: de status is intussen veranderd; ververs de lijst.") % {"code": melding.meldcode}
+        )
+    except ValidationError as exc:
+        for fout in exc.messages:
+            messages.error(request, f"{melding.meldcode}: {fout}")
+    else:
+        messages.success(request, tekst % {"code": melding.meldcode, "hotspot": data.get("hotspot")})
+    return HttpResponseRedirect(terug)
+
+
+@require_POST
+@triage_vereist
+def bulk(request):
+    terug = _terug(request, reverse("coordinatie:werkscherm"))
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        for fouten in form.errors.values():
+            for fout in fouten:
+                messages.error(request, fout)
+        return HttpResponseRedirect(terug)
+    data = form.cleaned_data
+    resultaat = services.meldingen_bulk(
+        melding_ids=data["meldingen"], actie=data["actie"], actor=request.user, reden=data["reden"]
+    )
+    if resultaat.gelukt:
+        messages.success(
+            request,
+            _("%(n)s meldingen bijgewerkt: %(codes)s.")
+            % {"n": len(resultaat.gelukt), "codes": ", ".join(resultaat.gelukt)},
+        )
+    for code, waarom in resultaat.mislukt:
+        messages.error(request, f"{code}: {waarom}")
+    return HttpResponseRedirect(terug)
+
+
+def _geojson(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+@require_GET
+@coordinatie_vereist
+def melding(request, pk: int):
+    try:
+        m = selectors.melding_voor_staf(pk=pk)
+    except Melding.DoesNotExist:
+        raise Http404 from None
+    services.inzage_vastleggen(melding=m, gebruiker=request.user)
+    omgeving = selectors.meldingen_in_de_buurt(melding=m)
+    kaart = _geojson(
+        [
+            {
+                "type": "Feature",
+                "geometry": json.loads(m.punt.geojson),
+                "properties": {"soort": "melding", "meldcode": m.meldcode, "status": m.status},
+            }
+        ]
+        + [
+            {
+                "type": "Feature",
+                "geometry": json.loads(o.geojson),
+                "properties": {
+                    "soort": "omgeving",
+                    "meldcode": o.meldcode,
+                    "status": o.status,
+                    "url": reverse("coordinatie:melding", args=[o.pk]),
+                },
+            }
+            for o in omgeving
+        ]
+    )
+    ids = [m.pk]
+    return render(
+        request,
+        "coordinatie/melding.html",
+        {
+            "nav": "werkscherm",
+            "melding": m,
+            "historie": selectors.melding_historie(melding=m),
+            "notities": Notitie.objects.filter(melding=m).select_related("auteur"),
+            "hotspots": selectors.melding_hotspots(melding=m),
+            "hotspot_keuzes": selectors.hotspot_keuzes(melding_ids=ids).get(m.pk, []),
+            "kandidaten": selectors.dubbel_kandidaten(melding_ids=ids).get(m.pk, []),
+            "duplicaten": m.duplicaten.order_by("ontvangen_op"),
+            "omgeving": omgeving,
+            "fotos": m.fotos.all(),
+            "kaart": kaart,
+            "afwijs_redenen": AFWIJS_REDENEN,
+            "is_nieuw": m.status == MeldingStatus.NIEUW,
+        },
+    )
+
+
+@require_GET
+@coordinatie_vereist
+def hotspot(request, pk: int):
+    h = get_object_or_404(Hotspot.objects.select_related("buurt__wijk__stadsdeel", "samengevoegd_in"), pk=pk)
+    polygon = (
+        Hotspot.objects.filter(pk=pk)
+        .annotate(g=AsGeoJSON(Transform("polygon", 4326), precision=6))
+        .values_list("g", flat=True)[0]
+    )
+    leden = selectors.hotspot_leden(hotspot=h)
+    kaart = _geojson(
+        [{"type": "Feature", "geometry": json.loads(polygon), "properties": {"soort": "hotspot", "trend": h.trend}}]
+        + [
+            {
+                "type": "Feature",
+                "geometry": json.loads(m.geojson),
+                "properties": {
+                    "soort": "omgeving",
+                    "meldcode": m.meldcode,
+                    "status": m.status,
+                    "url": reverse("coordinatie:melding", args=[m.pk]),
+                },
+            }
+            for m in leden
+        ]
+    )
+    return render(
+        request,
+        "coordinatie/hotspot.html",
+        {
+            "nav": "werkscherm",
+            "hotspot": h,
+            "tijdlijn": selectors.hotspot_tijdlijn(hotspot=h),
+            "verdeling": selectors.hotspot_verdeling(hotspot=h),
+            "leden": leden,
+            "identiteit": selectors.hotspot_identiteit(hotspot=h),
+            "kaart": kaart,
+        },
+    )
+
+
+@require_GET
+@inzage_vereist
+def inzage(request):
+    form = InzageFilterForm(request.GET or None)
+    criteria = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.inzage_zoeken(**{k: v for k, v in criteria.items() if v})
+    pagina = Paginator(qs, INZAGE_PER_PAGINA).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "coordinatie/inzage.html",
+        {"nav": "inzage", "form": form, "pagina": pagina, "query": query.urlencode()},
+    )
