@@ -19,7 +19,13 @@ from meldingen.workflow import AfwijsReden, InvalidTransition, MeldingStatus
 from .models import NOTITIE_MAX, Inzage, InzagePagina, Notitie
 
 
+@transaction.atomic
 def melding_accepteren(*, melding: Melding, actor: AbstractBaseUser) -> None:
+    """Accepting is the triage step for a new melding. The workflow also allows afgehandeld →
+    in_behandeling, but that is reopening, not triage: a stale queue must not reopen a closed case."""
+    huidig = Melding.objects.select_for_update().only("status").get(pk=melding.pk).status
+    if huidig != MeldingStatus.NIEUW:
+        raise InvalidTransition(huidig, MeldingStatus.IN_BEHANDELING)
     melding_transition(melding=melding, naar=MeldingStatus.IN_BEHANDELING, actor=actor)
 
 
