@@ -6,7 +6,7 @@ Geometry in EPSG:28992 like the meldingen; WGS84 only on export.
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
-from meldingen.models import RD_SRID, Buurt, Melding
+from meldingen.models import RD_SRID, Buurt, Melding, Wijk
 
 from .workflow import HotspotEventSoort, HotspotStatus, Trend
 
@@ -48,6 +48,9 @@ class Hotspot(models.Model):
 class HotspotMelding(models.Model):
     hotspot = models.ForeignKey(Hotspot, on_delete=models.CASCADE, related_name="lidmaatschappen")
     melding = models.ForeignKey(Melding, on_delete=models.CASCADE, related_name="+")
+    # Linked by a coordinator rather than found by the clustering: the recompute keeps such links.
+    handmatig = models.BooleanField(default=False, db_default=False)
+    gekoppeld_door = models.CharField(max_length=150, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["hotspot", "melding"], name="hotspotmelding_uniek")]
@@ -85,3 +88,22 @@ class HotspotScore(models.Model):
     class Meta:
         ordering = ["as_of"]
         constraints = [models.UniqueConstraint(fields=["hotspot", "as_of"], name="hotspotscore_uniek")]
+
+
+class HotspotDrempel(models.Model):
+    """The local minpoints per wijk from the last recompute, so the incremental step can test a new
+    melding's neighbourhood against the same threshold without recounting the wijk."""
+
+    wijk = models.OneToOneField(Wijk, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    minpoints = models.PositiveIntegerField()
+    as_of = models.DateTimeField()
+
+
+class HotspotKandidaat(models.Model):
+    """A new melding outside every hotspot whose neighbourhood already reaches its wijk's threshold:
+    a place that may become a hotspot at the next recompute. The recompute clears them all."""
+
+    melding = models.OneToOneField(Melding, on_delete=models.CASCADE, related_name="+")
+    buren = models.PositiveIntegerField()
+    minpoints = models.PositiveIntegerField()
+    geregistreerd_op = models.DateTimeField()

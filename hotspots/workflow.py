@@ -29,6 +29,7 @@ class HotspotEventSoort(models.TextChoices):
     STATUS = "status", _("Status gewijzigd")
     SAMENGEVOEGD = "samengevoegd", _("Samengevoegd")
     GESPLITST = "gesplitst", _("Gesplitst")
+    MELDING_GEKOPPELD = "melding_gekoppeld", _("Melding gekoppeld")
 
 
 S = HotspotStatus

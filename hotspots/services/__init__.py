@@ -1,0 +1,51 @@
+"""Every write of the hotspots app.
+
+clustering.py  the clustering in PostGIS (method and parameters)
+recompute.py   the full recompute: identity matching, merges, splits, lifecycle, history
+incrementeel.py the fast step on commit of a new melding
+status.py      changes made by people: the actions module's status hook, manual links
+"""
+
+from .clustering import (
+    BIJNA_GELIJK_M,
+    BIJNA_GELIJK_MIN,
+    BUFFER_M,
+    CEL_M,
+    EPS_M,
+    HALFWAARDE_DAGEN,
+    KWETSBARE_PLEKKEN,
+    MINPOINTS_VLOER,
+    VENSTER_DAGEN,
+    ZWARE_WAARNEMINGEN,
+    Cluster,
+    clusters_bepalen,
+    trend_bepalen,
+)
+from .incrementeel import hotspot_assign
+from .recompute import RECOMPUTE_LOCK_KEY, RecomputeResultaat, hotspot_recompute, koppelen, toewijzen
+from .status import HotspotNietLevend, hotspot_melding_koppelen, hotspot_transition
+
+__all__ = [
+    "BIJNA_GELIJK_M",
+    "BIJNA_GELIJK_MIN",
+    "BUFFER_M",
+    "CEL_M",
+    "EPS_M",
+    "HALFWAARDE_DAGEN",
+    "KWETSBARE_PLEKKEN",
+    "MINPOINTS_VLOER",
+    "RECOMPUTE_LOCK_KEY",
+    "VENSTER_DAGEN",
+    "ZWARE_WAARNEMINGEN",
+    "Cluster",
+    "HotspotNietLevend",
+    "RecomputeResultaat",
+    "clusters_bepalen",
+    "hotspot_assign",
+    "hotspot_melding_koppelen",
+    "hotspot_recompute",
+    "hotspot_transition",
+    "koppelen",
+    "toewijzen",
+    "trend_bepalen",
+]

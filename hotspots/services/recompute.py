@@ -1,0 +1,279 @@
+"""The full recompute: clusters → hotspots under a stable identity, with merges, splits and history.
+
+See docs/architecture.md, "Hotspots", for the method and the parameter choices.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from ..models import Hotspot, HotspotEvent, HotspotKandidaat, HotspotScore
+from ..workflow import LEVEND, HotspotEventSoort, HotspotStatus, InvalidTransition, gewenste_status, is_allowed
+from .clustering import Cluster, clusters_bepalen
+
+# One key for the whole recompute; crc32 keeps it readable and stable across processes.
+RECOMPUTE_LOCK_KEY = zlib.crc32(b"hotspots.hotspot_recompute")
+
+# Overlap below which an old hotspot and a new cluster are not the same place.
+MIN_JACCARD = 0.1
+
+
+def _stil_dagen() -> int:
+    return settings.HOTSPOT_QUIET_DAYS
+
+
+def koppelen(oud: dict[int, frozenset[int]], nieuw: list[frozenset[int]]) -> list[tuple[int, int, float]]:
+    """Greedy best-Jaccard-first assignment of existing hotspots to new clusters.
+
+    Returns (hotspot id, cluster index, jaccard) pairs. Not the optimal (Hungarian) assignment, but with
+    clusters that overlap few others it nearly always is, and it is O(p log p) in the overlapping pairs.
+    Ties are broken by the older hotspot id, then the cluster index, so the result is deterministic.
+    """
+    per_melding: dict[int, list[int]] = {}
+    for hid, leden in oud.items():
+        for mid in leden:
+            per_melding.setdefault(mid, []).append(hid)
+    overlap: dict[tuple[int, int], int] = {}
+    for ci, leden in enumerate(nieuw):
+        for hid in {hid for mid in leden for hid in per_melding.get(mid, ())}:
+            overlap[(hid, ci)] = len(oud[hid] & leden)
+    return toewijzen(overlap, {h: len(v) for h, v in oud.items()}, [len(c) for c in nieuw])
+
+
+def toewijzen(
+    overlap: dict[tuple[int, int], int], oud_n: dict[int, int], nieuw_n: list[int]
+) -> list[tuple[int, int, float]]:
+    """The assignment behind `koppelen`, from overlap counts: (hotspot, cluster) → shared meldingen."""
+    paren = []
+    for (hid, ci), gedeeld in overlap.items():
+        j = gedeeld / (oud_n[hid] + nieuw_n[ci] - gedeeld)
+        if j >= MIN_JACCARD:
+            paren.append((-j, hid, ci))
+    paren.sort()
+    bezet_h: set[int] = set()
+    bezet_c: set[int] = set()
+    gekoppeld = []
+    for minj, hid, ci in paren:
+        if hid in bezet_h or ci in bezet_c:
+            continue
+        bezet_h.add(hid)
+        bezet_c.add(ci)
+        gekoppeld.append((hid, ci, -minj))
+    return gekoppeld
+
+
+def _status_zetten(hotspot: Hotspot, naar: str, *, as_of: datetime, reden: str, ander: Hotspot | None = None):
+    if naar == hotspot.status:
+        return None
+    if naar not in LEVEND | {HotspotStatus.OPGELOST} or not is_allowed(hotspot.status, naar):
+        raise InvalidTransition(hotspot.status, naar)
+    event = HotspotEvent.objects.create(
+        hotspot=hotspot,
+        soort=HotspotEventSoort.STATUS,
+        van=hotspot.status,
+        naar=naar,
+        ander=ander,
+        reden=reden,
+        as_of=as_of,
+    )
+    hotspot.status = naar
+    return event
+
+
+def _bijwerken(hotspot: Hotspot, cluster: Cluster, *, as_of: datetime) -> None:
+    hotspot.polygon = cluster.polygon
+    hotspot.buurt_id = cluster.buurt_id
+    hotspot.score = cluster.score
+    hotspot.aantal_meldingen = cluster.n
+    hotspot.aantal_dagen = cluster.dagen
+    hotspot.locatie_types = cluster.locatie_types
+    hotspot.waarnemingen = cluster.waarnemingen
+    hotspot.eerste_melding = cluster.eerste
+    hotspot.laatste_melding = cluster.laatste
+    hotspot.trend = cluster.trend
+    hotspot.bijgewerkt_op = as_of
+
+
+def _nieuw(cluster: Cluster, *, as_of: datetime, reden: str, ander: Hotspot | None = None) -> Hotspot:
+    hotspot = Hotspot(aangemaakt_op=as_of, status=HotspotStatus.OPKOMEND)
+    _bijwerken(hotspot, cluster, as_of=as_of)
+    hotspot.status = gewenste_status(
+        HotspotStatus.OPKOMEND, heeft_cluster=True, dagen=cluster.dagen, trend=cluster.trend, stil=False
+    )
+    hotspot.save()
+    HotspotEvent.objects.create(
+        hotspot=hotspot,
+        soort=HotspotEventSoort.GESPLITST if ander else HotspotEventSoort.AANGEMAAKT,
+        naar=hotspot.status,
+        ander=ander,
+        reden=reden,
+        as_of=as_of,
+    )
+    return hotspot
+
+
+@dataclass
+class RecomputeResultaat:
+    clusters: int
+    aangemaakt: list[int]
+    behouden: list[int]
+    samengevoegd: list[int]
+    gesplitst: list[int]
+    afgekoeld: list[int]
+
+
+OVERLAP_SQL = """
+SELECT hm.hotspot_id, l.cid, count(*)
+FROM hotspot_leden l
+JOIN hotspots_hotspotmelding hm ON hm.melding_id = l.id AND NOT hm.handmatig
+JOIN hotspots_hotspot h ON h.id = hm.hotspot_id AND h.status = ANY(%(levend)s)
+GROUP BY hm.hotspot_id, l.cid
+"""
+
+OUD_N_SQL = """
+SELECT h.id, count(hm.id) FILTER (WHERE NOT hm.handmatig)
+FROM hotspots_hotspot h LEFT JOIN hotspots_hotspotmelding hm ON hm.hotspot_id = h.id
+WHERE h.status = ANY(%(levend)s)
+GROUP BY h.id
+"""
+
+# Memberships follow the clusters in two statements, whatever their number: links the clustering no
+# longer finds go (a coordinator's manual links stay), new ones come.
+LEDEN_WEG_SQL = """
+DELETE FROM hotspots_hotspotmelding hm
+USING hotspots_hotspot h
+WHERE h.id = hm.hotspot_id AND h.id = ANY(%(hotspots)s) AND NOT hm.handmatig
+  AND NOT EXISTS (
+      SELECT 1 FROM hotspot_leden l JOIN unnest(%(hotspots)s::int[], %(cids)s::int[]) AS t(hotspot_id, cid)
+        ON t.cid = l.cid
+      WHERE l.id = hm.melding_id AND t.hotspot_id = hm.hotspot_id)
+"""
+
+LEDEN_ERBIJ_SQL = """
+INSERT INTO hotspots_hotspotmelding (hotspot_id, melding_id, handmatig, gekoppeld_door)
+SELECT t.hotspot_id, l.id, false, ''
+FROM hotspot_leden l JOIN unnest(%(hotspots)s::int[], %(cids)s::int[]) AS t(hotspot_id, cid) ON t.cid = l.cid
+WHERE NOT EXISTS (
+    SELECT 1 FROM hotspots_hotspotmelding hm WHERE hm.hotspot_id = t.hotspot_id AND hm.melding_id = l.id)
+"""
+
+
+@transaction.atomic
+def hotspot_recompute(*, as_of: datetime) -> RecomputeResultaat | None:
+    """Recompute all hotspots from the meldingen observed up to `as_of`.
+
+    Returns None without doing anything when another recompute holds the advisory lock: the next
+    beat run (15 min) catches up, so waiting would only pile up workers. Deterministic for a given
+    `as_of` and database: a rerun finds the same clusters, matches them with Jaccard 1 and writes no
+    new events or score rows.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [RECOMPUTE_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            return None
+
+    clusters = clusters_bepalen(as_of=as_of)
+    levend = list(Hotspot.objects.select_for_update().filter(status__in=LEVEND).order_by("id"))
+    per_id = {h.pk: h for h in levend}
+    with connection.cursor() as cursor:
+        cursor.execute(OVERLAP_SQL, {"levend": sorted(LEVEND)})
+        overlap = {(hid, cid): n for hid, cid, n in cursor.fetchall()}
+        cursor.execute(OUD_N_SQL, {"levend": sorted(LEVEND)})
+        oud_n = dict(cursor.fetchall())
+
+    gekoppeld = toewijzen(overlap, oud_n, [c.n for c in clusters])
+    cluster_van: dict[int, int] = {hid: ci for hid, ci, _ in gekoppeld}
+    hotspot_van: dict[int, int] = {ci: hid for hid, ci, _ in gekoppeld}
+    gedeeld_met: dict[int, list[tuple[int, int]]] = {}  # cluster -> [(shared, hotspot)]
+    for (hid, ci), n in overlap.items():
+        gedeeld_met.setdefault(ci, []).append((n, hid))
+    res = RecomputeResultaat(len(clusters), [], [], [], [], [])
+    leden_van: dict[int, int] = dict(hotspot_van)  # cluster -> the hotspot that gets its members
+
+    # Clusters without a hotspot: a split-off of an old hotspot (overlaps one that already got its
+    # larger part) or a new place.
+    for ci, cluster in enumerate(clusters):
+        if ci in hotspot_van:
+            continue
+        bron_id = max(gedeeld_met.get(ci, []), key=lambda t: (t[0], -t[1]), default=(0, None))[1]
+        if bron_id is not None:
+            bron = per_id[bron_id]
+            nieuw = _nieuw(cluster, as_of=as_of, reden=f"afgesplitst van hotspot {bron.pk}", ander=bron)
+            HotspotEvent.objects.create(
+                hotspot=bron, soort=HotspotEventSoort.GESPLITST, ander=nieuw, reden="gesplitst", as_of=as_of
+            )
+            res.gesplitst.append(nieuw.pk)
+        else:
+            nieuw = _nieuw(cluster, as_of=as_of, reden="nieuw cluster")
+            res.aangemaakt.append(nieuw.pk)
+        leden_van[ci] = nieuw.pk
+
+    stil_grens = as_of - timedelta(days=_stil_dagen())
+    for hotspot in levend:
+        ci = cluster_van.get(hotspot.pk)
+        if ci is not None:
+            cluster = clusters[ci]
+            _bijwerken(hotspot, cluster, as_of=as_of)
+            naar = gewenste_status(
+                hotspot.status, heeft_cluster=True, dagen=cluster.dagen, trend=cluster.trend, stil=False
+            )
+            _status_zetten(hotspot, naar, as_of=as_of, reden=f"trend {cluster.trend}, {cluster.dagen} dagen")
+            hotspot.save()
+            res.behouden.append(hotspot.pk)
+            continue
+        # No cluster of its own: merged into the cluster that took most of its members, or cooling down.
+        doel = max(
+            ((n, -c, c) for (hid, c), n in overlap.items() if hid == hotspot.pk and c in hotspot_van),
+            default=None,
+        )
+        if doel is not None:
+            winnaar = per_id.get(hotspot_van[doel[2]]) or Hotspot.objects.get(pk=hotspot_van[doel[2]])
+            _status_zetten(hotspot, HotspotStatus.OPGELOST, as_of=as_of, reden="samengevoegd", ander=winnaar)
+            hotspot.samengevoegd_in = winnaar
+            hotspot.bijgewerkt_op = as_of
+            hotspot.save()
+            for h, a in ((hotspot, winnaar), (winnaar, hotspot)):
+                HotspotEvent.objects.create(
+                    hotspot=h,
+                    soort=HotspotEventSoort.SAMENGEVOEGD,
+                    ander=a,
+                    reden=f"{hotspot.pk} in {winnaar.pk}",
+                    as_of=as_of,
+                )
+            res.samengevoegd.append(hotspot.pk)
+            continue
+        stil = hotspot.laatste_melding is None or hotspot.laatste_melding <= stil_grens
+        naar = gewenste_status(
+            hotspot.status, heeft_cluster=False, dagen=hotspot.aantal_dagen, trend=hotspot.trend, stil=stil
+        )
+        if _status_zetten(hotspot, naar, as_of=as_of, reden="geen cluster meer" + (", stil" if stil else "")):
+            hotspot.bijgewerkt_op = as_of
+            hotspot.save()
+            res.afgekoeld.append(hotspot.pk)
+
+    # A hotspot without a cluster keeps its members: they are its history, and it may heat up again.
+    toewijzing = sorted(leden_van.items())
+    params = {"hotspots": [hid for _, hid in toewijzing], "cids": [ci for ci, _ in toewijzing]}
+    with connection.cursor() as cursor:
+        cursor.execute(LEDEN_WEG_SQL, params)
+        cursor.execute(LEDEN_ERBIJ_SQL, params)
+        # The thresholds of this run, for the incremental step; the candidates are now clusters or not.
+        cursor.execute("DELETE FROM hotspots_hotspotdrempel")
+        cursor.execute(
+            "INSERT INTO hotspots_hotspotdrempel (wijk_id, minpoints, as_of) SELECT wijk_id, k, %s FROM hotspot_drempel",
+            [as_of],
+        )
+    HotspotKandidaat.objects.filter(melding__observed_at__lte=as_of).delete()
+
+    for hotspot in Hotspot.objects.filter(bijgewerkt_op=as_of):
+        HotspotScore.objects.update_or_create(
+            hotspot=hotspot,
+            as_of=as_of,
+            defaults={"score": hotspot.score, "aantal_meldingen": hotspot.aantal_meldingen, "status": hotspot.status},
+        )
+    return res
