@@ -43,8 +43,16 @@ def melding_dubbel_markeren(*, melding: Melding, origineel: Melding, actor: Abst
 
 
 def melding_hotspot_koppelen(*, melding: Melding, hotspot_id: int, actor: AbstractBaseUser) -> bool:
-    """Adds the melding to a hotspot by hand; False if it was already a member."""
+    """Adds the melding to a living hotspot by hand; False if it was already a member."""
+    from hotspots.models import Hotspot
     from hotspots.services import hotspot_melding_koppelen
+    from hotspots.workflow import LEVEND
+
+    status = Hotspot.objects.filter(pk=hotspot_id).values_list("status", flat=True).first()
+    if status is None:
+        raise ValidationError({"hotspot": [_("Deze hotspot bestaat niet.")]})
+    if status not in LEVEND:
+        raise ValidationError({"hotspot": [_("Deze hotspot is opgelost; kies een hotspot die nog speelt.")]})
 
     return hotspot_melding_koppelen(hotspot_id=hotspot_id, melding_id=melding.pk, door=actor.get_username())
 

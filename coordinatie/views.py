@@ -140,8 +140,6 @@ def triage(request, pk: int):
                 )
                 tekst = _("%(code)s is gemarkeerd als dubbel.")
             elif actie == TriageActie.HOTSPOT:
-                if not Hotspot.objects.filter(pk=data["hotspot"]).exists():
-                    raise ValidationError(_("Deze hotspot bestaat niet."))
                 nieuw = services.melding_hotspot_koppelen(
                     melding=melding, hotspot_id=data["hotspot"], actor=request.user
                 )
