@@ -186,19 +186,25 @@ def demo_seed(
 
 
 def seed_beheerder(*, password: str) -> StepResult:
-    """One staff superuser for the admin; the role accounts of issue 5 join this step later.
+    """One staff superuser for the admin, and the role accounts of the coordination screens
+    (accounts/demo.py: one user per role, one partner user per organisation).
 
-    The password is (re)set on every run so the printed login always works.
+    Passwords are (re)set on every run so the printed logins always work.
     """
     from django.contrib.auth import get_user_model
+
+    from accounts.demo import seed_gebruikers
 
     user, created = get_user_model().objects.get_or_create(
         username="beheerder", defaults={"is_staff": True, "is_superuser": True}
     )
     user.set_password(password)
     user.save(update_fields=["password"])
+    rollen_created, regels = seed_gebruikers(password=password)
     return StepResult(
-        naam="logins", created=int(created), lines=[f"beheer: http://127.0.0.1:8000/beheer/  beheerder / {password}"]
+        naam="logins",
+        created=int(created) + rollen_created,
+        lines=[f"beheer: http://127.0.0.1:8000/beheer/  beheerder / {password}", *regels],
     )
 
 

@@ -173,3 +173,44 @@ def test_seed_demo_prints_a_working_admin_login(client):
     assert any("beheerder / geheim-demo-42" in line for line in out)
     assert client.login(username="beheerder", password="geheim-demo-42")
     assert client.get("/beheer/meldingen/melding/").status_code == 200
+
+
+def test_seed_demo_maakt_een_login_per_rol_en_per_partnerorganisatie(client):
+    from accounts.models import Lidmaatschap, Organisatie
+    from accounts.roles import rollen_van
+
+    # when: twice, with the password from the environment the second time
+    seed_demo("--meldingen", "20", "--password", "eerste-wachtwoord")
+    out = seed_demo("--meldingen", "20", "--password", "rol-demo-42")
+    # then: every role logs in with the printed password and lands where it may
+    for naam, rol, url in (
+        ("coordinator", "coordinator", "/coordinatie/"),
+        ("approver", "approver", "/coordinatie/"),
+        ("auditor", "auditor", "/coordinatie/inzage/"),
+        ("admin", "admin", "/coordinatie/"),
+    ):
+        assert any(line.endswith(f"{naam} / rol-demo-42") and rol in line for line in out), naam
+        assert client.login(username=naam, password="rol-demo-42")
+        assert client.get(url).status_code == 200
+        client.logout()
+    organisaties = Organisatie.objects.filter(actief=True)
+    assert organisaties.filter(code__in=["politie", "handhaving", "ymere", "stadgenoot", "eigen_haard"]).count() == 5
+    for organisatie in organisaties:
+        lid = Lidmaatschap.objects.select_related("user").get(organisatie=organisatie)
+        assert rollen_van(lid.user) == {"partner"}
+        assert any(line.endswith(f"{lid.user.username} / rol-demo-42") for line in out)
+        assert client.login(username=lid.user.username, password="rol-demo-42")
+        assert client.get("/coordinatie/").status_code == 403
+        client.logout()
+    # idempotent: no second set of accounts
+    from django.contrib.auth import get_user_model
+
+    assert get_user_model().objects.count() == 1 + 4 + organisaties.count()
+
+
+def test_seed_demo_wachtwoord_uit_de_omgeving(monkeypatch, client):
+    monkeypatch.setenv("DEMO_PASSWORD", "uit-de-omgeving-7")
+    # the option's default is read when the parser is built, i.e. at call time
+    out = seed_demo("--meldingen", "20")
+    assert any(line.endswith("coordinator / uit-de-omgeving-7") for line in out)
+    assert client.login(username="coordinator", password="uit-de-omgeving-7")

@@ -1,0 +1,41 @@
+"""Demo logins for ``seed_demo``: one user per role and one partner user per organisation.
+
+Idempotent: users are found by name and their password is (re)set on every run, so the printed
+logins always work. Never run on a production database (the password is a demo value).
+"""
+
+from __future__ import annotations
+
+from .models import Organisatie
+from .roles import Rol
+from .services import gebruiker_zetten
+
+# (username, role, what the login opens)
+DEMO_GEBRUIKERS = (
+    ("coordinator", Rol.COORDINATOR, "/coordinatie/"),
+    ("approver", Rol.APPROVER, "/coordinatie/"),
+    ("auditor", Rol.AUDITOR, "/coordinatie/inzage/"),
+    ("admin", Rol.ADMIN, "/coordinatie/"),
+)
+BASIS_URL = "http://127.0.0.1:8000"
+
+
+def partner_gebruikersnaam(organisatie: Organisatie) -> str:
+    return f"partner-{organisatie.code}".replace("_", "-")
+
+
+def seed_gebruikers(*, password: str) -> tuple[int, list[str]]:
+    """Returns (accounts created, lines to print)."""
+    created = 0
+    regels = [f"inloggen: {BASIS_URL}/account/inloggen/"]
+    for naam, rol, url in DEMO_GEBRUIKERS:
+        # The admin role also administers the system in /beheer/.
+        _user, nieuw = gebruiker_zetten(username=naam, password=password, rol=rol, is_staff=rol == Rol.ADMIN)
+        created += nieuw
+        regels.append(f"{rol}: {BASIS_URL}{url}  {naam} / {password}")
+    for organisatie in Organisatie.objects.filter(actief=True).order_by("code"):
+        naam = partner_gebruikersnaam(organisatie)
+        _user, nieuw = gebruiker_zetten(username=naam, password=password, rol=Rol.PARTNER, organisatie=organisatie)
+        created += nieuw
+        regels.append(f"partner ({organisatie.naam}): {naam} / {password}")
+    return created, regels
