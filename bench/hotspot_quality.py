@@ -28,15 +28,16 @@ hotspot polygons' (union) area. It is run with every bandwidth of ``--kde-h`` an
 hindsight is reported, which favours the baseline.
 
 Parameters of the method are changed in this process only (``--eps``, ``--minpoints-vloer``,
-``--venster``, ``--buffer``, ``--marge``, ``--bevolking``): the bench re-executes the source of
-``hotspots/services.py`` with those constants (and SQL variants) into the module, so the real code
-runs. Exit status is 0 unless something crashes; PASS/MISS is printed, never raised.
+``--venster``, ``--buffer``, ``--marge``, ``--achtergrond``, ``--drempel``): the bench re-executes the
+source of ``hotspots/services/clustering.py`` with those constants (and SQL variants) into that module,
+so the real code runs; a variant whose text is no longer in the source stops the bench. Exit status is 0 unless something crashes; PASS/MISS is printed, never raised.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib
 import inspect
 import math
 import os
@@ -86,52 +87,90 @@ SCENARIOS = {
 
 
 # --- the method's parameters, changed in this process only --------------------------------------------
-BEVOLKING_K = "ceil(l.lam + 3 * sqrt(l.lam))"
-BEVOLKING_JOIN = """
-    CROSS JOIN (SELECT count(*) AS n FROM hotspot_telt) tot
-    CROSS JOIN (SELECT sum(inwoners)::float AS inw FROM meldingen_buurt) bev
-    CROSS JOIN LATERAL (SELECT greatest(
-        coalesce(wn.n, 0) * pi() * {EPS_M}^2 / nullif(ST_Area(w.geometrie), 0),
-        tot.n * coalesce(b.inwoners, 0) / bev.inw * pi() * {EPS_M}^2 / nullif(ST_Area(b.geometrie), 0)) AS lam) l
+# Variants of the core threshold k(lambda), as f-string templates of hotspots/services/clustering.py.
+DREMPELS = {
+    # the method: lambda + m sqrt(lambda), the point itself included in the count
+    "sigma": "ceil({L} + {{MARGE_SIGMA}} * sqrt({L}))",
+    # the upper (1 - alpha) Poisson quantile of the *other* reports in the disc (Cornish-Fisher:
+    # lambda + z sqrt(lambda) + (z^2 - 1) / 6), plus the point itself; within one report of the exact
+    # quantile for lambda in 0.3..10 at z = 3.72 (alpha = 1e-4)
+    "poisson": "ceil(1 + {L} + ({{MARGE_SIGMA}}^2 - 1) / 6.0 + {{MARGE_SIGMA}} * sqrt({L}))",
+}
+# A per-buurt threshold: the larger of the wijk's k and the k of the population-based background (the
+# window's reports times the buurt's share of the city's inhabitants, spread over the buurt).
+BUURT_DREMPEL_SQL = """;
+DROP TABLE IF EXISTS hotspot_drempel_b;
+CREATE TEMP TABLE hotspot_drempel_b ON COMMIT DROP AS
+SELECT b.code AS buurt_id, b.wijk_id, d.k, greatest({{MINPOINTS_VLOER}}, {k_pop})::int AS k_pop
+FROM meldingen_buurt b JOIN hotspot_drempel d ON d.wijk_id = b.wijk_id
+CROSS JOIN (SELECT count(*) AS n FROM hotspot_venster) tot
+CROSS JOIN (SELECT sum(inwoners)::float AS inw FROM meldingen_buurt) bev;
+UPDATE hotspot_drempel_b SET k = greatest(k, k_pop)
 """
+LAMBDA_POP = "(tot.n * coalesce(b.inwoners, 0) / bev.inw * {DISC_M2} / nullif(ST_Area(b.geometrie), 0))"
 
 
-def methode_instellen(*, constanten: dict, marge: float | None, bevolking: bool) -> str:
-    """Re-executes hotspots/services.py with other constants / SQL variants; returns a label.
+def _methode():
+    """The module that holds the clustering's constants and SQL (a package since the speed rewrite)."""
+    try:
+        return importlib.import_module("hotspots.services.clustering")
+    except ModuleNotFoundError:
+        return services
 
-    ``bevolking``: the expected background of a disc is the larger of the wijk's rate (as now) and the
-    city's rate per inhabitant times the buurt's inhabitants per m² (reports come from where people
-    live, and a dense buurt inside a wijk with parks or water has more background than its wijk's mean).
-    ``marge``: the number of Poisson standard deviations above the background (3 in the method).
+
+def methode_instellen(*, constanten: dict, achtergrond: str, drempel: str) -> str:
+    """Re-executes the clustering module's source with other constants / SQL variants; returns a label.
+
+    ``achtergrond="bevolking"``: a cell's threshold is the larger of its wijk's k (as now) and the k
+    of its buurt's population-based background (reports come from where people live; a dense buurt in a
+    wijk with parks, water or offices has far more background than its wijk's mean).
+    ``drempel``: see DREMPELS. Fails loudly when the source no longer has what a variant patches.
     """
-    bron = inspect.getsource(services)
+    module = _methode()
+    bron = inspect.getsource(module)
+
+    def vervang(oud: str, nieuw: str, *, regex: bool = False, aantal: int | None = None, nodig: bool = True) -> None:
+        nonlocal bron
+        bron, n = re.subn(oud if regex else re.escape(oud), nieuw, bron, flags=re.M | re.S)
+        if (nodig and n == 0) or (aantal is not None and n != aantal):
+            raise SystemExit(f"{module.__name__} has not the text this variant patches: {oud!r} ({n}x)")
+
     for naam, waarde in constanten.items():
-        bron, n = re.subn(rf"^{naam} = .*$", f"{naam} = {waarde!r}", bron, flags=re.M)
-        if n != 1:
-            raise SystemExit(f"services.py has no module constant {naam}")
-    if bevolking:
-        k_oud = re.search(r"greatest\(\{MINPOINTS_VLOER\},\s*ceil\(coalesce\(wn\.n.*?\)\)\)\)::int", bron, flags=re.S)
-        wn_oud = ") wn ON wn.wijk_id = b.wijk_id\n"
-        if not k_oud or wn_oud not in bron:
-            raise SystemExit("--bevolking: CLUSTER_SQL's achtergrond is not what this bench patches")
-        bron = bron.replace(k_oud.group(0), f"greatest({{MINPOINTS_VLOER}}, {BEVOLKING_K})::int")
-        bron = bron.replace(wn_oud, wn_oud + BEVOLKING_JOIN.lstrip("\n"))
-    if marge is not None:
-        bron, n = re.subn(r"\b3 \* sqrt\(", f"{marge} * sqrt(", bron)
-        if n == 0:
-            raise SystemExit("--marge: no '3 * sqrt(' in services.py")
-    exec(compile(bron, services.__file__, "exec"), services.__dict__)  # noqa: S102 -- our own source
+        vervang(rf"^{naam} = .*?$", f"{naam} = {waarde!r}", regex=True, aantal=1)
+    if drempel == "poisson":
+        vervang(
+            r"ceil\(([^;()]+(?:\([^;()]*\)[^;()]*)*?) \+ \{MARGE_SIGMA\} \* sqrt\(",
+            r"ceil(1 + \1 + ({MARGE_SIGMA}^2 - 1) / 6.0 + {MARGE_SIGMA} * sqrt(",
+            regex=True,
+        )
+    if achtergrond == "bevolking":
+        k_pop = DREMPELS[drempel].format(L=LAMBDA_POP)
+        vervang(
+            r'(^DREMPEL_SQL = f"""\n.*?)\n"""',
+            r"\1" + BUURT_DREMPEL_SQL.format(k_pop=k_pop) + '"""',
+            regex=True,
+            aantal=1,
+        )
+        vervang(
+            "JOIN hotspot_drempel d ON d.wijk_id = v.wijk_id",
+            "JOIN meldingen_melding mm ON mm.id = v.id JOIN hotspot_drempel_b d ON d.buurt_id = mm.buurt_id",
+        )
+        # the first rewrite lowered the wijk's k after removing near-identical reports; keep up with it
+        vervang(
+            "WHERE x.wijk_id = d.wijk_id;\n",
+            "WHERE x.wijk_id = d.wijk_id;\n\nUPDATE hotspot_drempel_b db SET k = greatest(d.k, db.k_pop)"
+            " FROM hotspot_drempel d WHERE d.wijk_id = db.wijk_id;\n",
+            nodig=False,
+        )
+    exec(compile(bron, module.__file__, "exec"), module.__dict__)  # noqa: S102 -- the project's own source
     delen = [f"{k}={v}" for k, v in constanten.items()]
-    delen += [f"marge={marge}"] if marge is not None else []
-    delen += ["achtergrond=max(wijk,bevolking)"] if bevolking else []
-    return ", ".join(delen) or "as in services.py"
+    return ", ".join([*delen, f"background={achtergrond}", f"threshold={drempel}"])
 
 
 def huidige_parameters() -> str:
-    return (
-        f"EPS_M={services.EPS_M} MINPOINTS_VLOER={services.MINPOINTS_VLOER} VENSTER_DAGEN={services.VENSTER_DAGEN} "
-        f"BUFFER_M={services.BUFFER_M} HALFWAARDE_DAGEN={services.HALFWAARDE_DAGEN}"
-    )
+    m = _methode()
+    namen = ("EPS_M", "MINPOINTS_VLOER", "MARGE_SIGMA", "VENSTER_DAGEN", "BUFFER_M", "CEL_M", "VERBIND_CELLEN")
+    return " ".join(f"{n}={getattr(m, n)}" for n in namen if hasattr(m, n))
 
 
 # --- database ---------------------------------------------------------------------------------------
@@ -177,17 +216,22 @@ def training(as_of: datetime) -> list[tuple[float, float]]:
         cursor.execute(
             TRAINING_SQL,
             {
-                "start": as_of - timedelta(days=services.VENSTER_DAGEN),
+                "start": as_of - timedelta(days=_methode().VENSTER_DAGEN),
                 "as_of": as_of,
-                "m": services.BIJNA_GELIJK_M,
-                "min": services.BIJNA_GELIJK_MIN,
+                "m": _methode().BIJNA_GELIJK_M,
+                "min": _methode().BIJNA_GELIJK_MIN,
             },
         )
         return cursor.fetchall()
 
 
+# The hotspots whose polygons predict where the next reports fall: by default every living one;
+# `--pai-zonder-afkoelend` leaves out those the method itself marks as cooling down.
+VOORSPEL_STATUSSEN = sorted(LEVEND)
+
+
 def hotspot_treffers(punten: list[tuple[float, float]]) -> tuple[int, float, int]:
-    """(living hotspots, area of their union in m², test points inside it)."""
+    """(predicting hotspots, area of their union in m², test points inside it)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -197,7 +241,7 @@ def hotspot_treffers(punten: list[tuple[float, float]]) -> tuple[int, float, int
                     WHERE ST_Intersects(u.g, ST_SetSRID(ST_MakePoint(p.x, p.y), %s)))
             FROM u
             """,
-            [sorted(LEVEND), [p[0] for p in punten], [p[1] for p in punten], RD_SRID],
+            [VOORSPEL_STATUSSEN, [p[0] for p in punten], [p[1] for p in punten], RD_SRID],
         )
         n, opp, treffers = cursor.fetchone()
     return n, float(opp), treffers
@@ -415,7 +459,7 @@ def sf_folds(binnen, raster: Raster, bandbreedtes, land: float) -> list[SfFold]:
         n, opp, treffers = hotspot_treffers(test)
         train = training(as_of)
         k_treffers, k_h = kde_beste(raster, train, test, opp, bandbreedtes)
-        weken = min(services.VENSTER_DAGEN, (as_of - data_start).days) / 7
+        weken = min(_methode().VENSTER_DAGEN, (as_of - data_start).days) / 7
         folds.append(SfFold(f"2012-{maand:02d}", weken, len(train), len(test), n, treffers, opp, k_treffers, k_h))
     return folds
 
@@ -450,17 +494,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default="1,2", help="seed offsets per scenario (default 1,2)")
     parser.add_argument("--no-sf", action="store_true", help="skip the SF real-data folds")
     parser.add_argument("--sf-only", action="store_true", help="only the SF real-data folds")
-    parser.add_argument("--kde-h", default="100,150,250", help="KDE bandwidths in m; the best is reported")
+    parser.add_argument("--kde-h", default="50,100,150,250", help="KDE bandwidths in m; the best is reported")
     parser.add_argument("--eps", type=float, help="EPS_M")
     parser.add_argument("--minpoints-vloer", type=int, help="MINPOINTS_VLOER")
     parser.add_argument("--venster", type=int, help="VENSTER_DAGEN")
     parser.add_argument("--buffer", type=float, help="BUFFER_M")
-    parser.add_argument("--marge", type=float, help="Poisson standard deviations above background (3)")
-    parser.add_argument("--bevolking", action="store_true", help="background = max(wijk rate, population rate)")
+    parser.add_argument("--marge", type=float, help="MARGE_SIGMA: standard deviations above the background")
+    parser.add_argument(
+        "--achtergrond",
+        choices=("wijk", "bevolking"),
+        default="wijk",
+        help="bevolking: max(wijk rate, population rate)",
+    )
+    parser.add_argument("--drempel", choices=sorted(DREMPELS), default="sigma", help="the core threshold k (DREMPELS)")
+    parser.add_argument(
+        "--pai-zonder-afkoelend", action="store_true", help="hit rate / PAI of the living hotspots except afkoelend"
+    )
     parser.add_argument("--details", action="store_true", help="list every miss and false positive")
     args = parser.parse_args(argv)
 
     database_controleren()
+    global VOORSPEL_STATUSSEN
+    if args.pai_zonder_afkoelend:
+        VOORSPEL_STATUSSEN = sorted(set(LEVEND) - {"afkoelend"})
     constanten = {
         naam: waarde
         for naam, waarde in (
@@ -468,13 +524,15 @@ def main(argv: list[str] | None = None) -> int:
             ("MINPOINTS_VLOER", args.minpoints_vloer),
             ("VENSTER_DAGEN", args.venster),
             ("BUFFER_M", args.buffer),
+            ("MARGE_SIGMA", args.marge),
         )
         if waarde is not None
     }
-    label = methode_instellen(constanten=constanten, marge=args.marge, bevolking=args.bevolking)
+    label = methode_instellen(constanten=constanten, achtergrond=args.achtergrond, drempel=args.drempel)
     bandbreedtes = [float(h) for h in args.kde_h.split(",")]
     begin = time.monotonic()
     print(f"hotspot quality bench — method: {label}; {huidige_parameters()}", flush=True)
+    print(f"hit rate and PAI of the hotspots in status {', '.join(VOORSPEL_STATUSSEN)}")
     raster = raster_maken()
     land = stad_land_m2()
     print(
