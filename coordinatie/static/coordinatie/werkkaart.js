@@ -51,6 +51,9 @@
     var hash = /^#kaart=(\d+)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(window.location.hash);
     if (hash) { map.setView([parseFloat(hash[2]), parseFloat(hash[3])], parseInt(hash[1], 10)); }
     var form = document.getElementById("filterformulier");
+    // A filtered area without a stored view: zoom to what the filter finds, once.
+    var params0 = filterQuery();
+    var naarGebied = !hash && ["stadsdeel", "wijk", "buurt"].some(function (k) { return params0.get(k); });
 
     var volgnummer = 0;
     function laden() {
@@ -89,6 +92,13 @@
           if (mijn !== volgnummer) { return; }
           if (eerste) { meldingenLaag.clearLayers(); }
           meldingenTekenen(data);
+          if (naarGebied && eerste && (data.features || []).length) {
+            naarGebied = false;
+            var grenzen = L.latLngBounds((data.features || []).filter(function (f) {
+              return f.geometry && f.geometry.type === "Point";
+            }).map(function (f) { return [f.geometry.coordinates[1], f.geometry.coordinates[0]]; }));
+            if (grenzen.isValid()) { map.fitBounds(grenzen, {maxZoom: 15, padding: [40, 40]}); }
+          }
           var aantal = typeof data.aantal === "number" ? data.aantal : null;
           if (aantal === null && data.aggregatie === "grid") {
             aantal = (data.features || []).reduce(function (s, f) { return s + (Number(f.properties.aantal) || 0); }, 0);
