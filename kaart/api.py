@@ -7,9 +7,11 @@ from PostgreSQL as finished GeoJSON bytes (kaart/selectors.py). See docs/api.md 
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -93,6 +95,19 @@ def _viewport(params, errors: dict[str, list[str]]) -> Viewport | None:
     return Viewport(bbox=bbox, zoom=zoom)
 
 
+_lokaal = threading.local()
+
+
+def _naar_rd() -> CoordTransform:
+    """WGS84 → RD, built once per thread: building it asks PROJ to find and set up the pipeline, which
+    costs ~20 ms (bench/map_api.py); using it costs microseconds. GDAL transforms are not thread-safe,
+    hence one per thread."""
+    ct = getattr(_lokaal, "naar_rd", None)
+    if ct is None:
+        ct = _lokaal.naar_rd = CoordTransform(SpatialReference(4326), SpatialReference(RD_SRID))
+    return ct
+
+
 def rd_box_van(bbox: tuple[float, float, float, float]) -> RdBox | None:
     """The RD rectangle that covers a WGS84 box, or None when the box lies outside RD's area.
 
@@ -115,7 +130,7 @@ def rd_box_van(bbox: tuple[float, float, float, float]) -> RdBox | None:
         (minlon, minlat),
     ]
     poly = Polygon(ring, srid=4326)
-    poly.transform(RD_SRID)
+    poly.transform(_naar_rd())
     return poly.extent
 
 
