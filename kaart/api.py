@@ -24,7 +24,7 @@ from accounts.permissions import CoordinatieToegang
 from meldingen.models import RD_SRID
 
 from .filters import hotspot_filter_uit_query, melding_filter_uit_query
-from .selectors import Pagina, RdBox, hotspots_kaart, meldingen_kaart_grid, meldingen_kaart_punten
+from .selectors import Pagina, RdBox, hotspots_kaart, meldingen_kaart_grid_gecached, meldingen_kaart_punten
 
 # From this zoom on (Leaflet/web-mercator zoom levels) the map gets single meldingen; below it a grid.
 # At 16 a 1920-px-wide screen shows ~2.8 km of Amsterdam, at most a few thousand meldingen.
@@ -293,7 +293,7 @@ class KaartMeldingenView(APIView):
             # Whole cells only: a cell at the edge of the view is counted complete, so panning does
             # not change its number or move its marker.
             box = _snap(rd_box, cel) if rd_box is not None else None
-            return _geojson(meldingen_kaart_grid(filter=melding_filter, rd_box=box, cel_m=cel))
+            return _geojson(meldingen_kaart_grid_gecached(filter=melding_filter, rd_box=box, cel_m=cel))
 
         if rd_box is None:
             return _geojson(_LEEG_PUNTEN)

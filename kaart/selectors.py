@@ -12,9 +12,12 @@ is transformed to WGS84 (EPSG:4326).
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.gis.geos import Polygon
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
@@ -111,6 +114,37 @@ def meldingen_kaart_grid(*, filter: MeldingFilter, rd_box: RdBox | None, cel_m: 
     """  # noqa: S608 (the only interpolations are our own SQL fragments)
     all_params = (*params, cel_m, cel_m, *status_params, cel_m, RD_SRID)
     return _one(sql, all_params)
+
+
+def meldingen_versie() -> str:
+    """Changes whenever a melding is filed or changes status: every creation and every status change
+    writes a MeldingEvent (meldingen/services.py), and every melding has an id. Two primary-key
+    lookups, well under a millisecond."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT max(id) FROM meldingen_meldingevent), (SELECT max(id) FROM meldingen_melding)")
+        event_id, melding_id = cursor.fetchone()
+    return f"{event_id or 0}.{melding_id or 0}"
+
+
+def meldingen_kaart_grid_gecached(*, filter: MeldingFilter, rd_box: RdBox | None, cel_m: int) -> bytes:
+    """`meldingen_kaart_grid` through the cache, keyed by the data version (`meldingen_versie`).
+
+    The grid is O(meldingen) to compute (~40 ms per 100,000 on an idle core) and the same for every
+    coordinator, while meldingen change a few times an hour: a new melding or a status change gives
+    a new version and so a fresh grid at once. What the version cannot see (an id committed out of
+    order by two concurrent filings, a location edited in the admin, retention coarsening a point)
+    is bounded by `KAART_GRID_CACHE_SECONDS`.
+    """
+    ttl = getattr(settings, "KAART_GRID_CACHE_SECONDS", 60)
+    if ttl <= 0:
+        return meldingen_kaart_grid(filter=filter, rd_box=rd_box, cel_m=cel_m)
+    sleutel = f"{meldingen_versie()}|{cel_m}|{rd_box}|{filter.als_query()}"
+    key = "kaart:grid:" + hashlib.sha256(sleutel.encode()).hexdigest()[:32]
+    body = cache.get(key)
+    if body is None:
+        body = meldingen_kaart_grid(filter=filter, rd_box=rd_box, cel_m=cel_m)
+        cache.set(key, body, ttl)
+    return body
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from kaart import api
 from kaart.filters import MeldingFilter
 from kaart.selectors import meldingen_kaart_grid
+from meldingen.services import melding_transition
 from tests.factories import BIJLMERPLEIN, DAM, PLEIN_40_45, MeldingFactory
 
 from .conftest import bbox_rond, verschoven
@@ -289,3 +290,36 @@ def test_all_problems_are_reported_together(coordinator):
     response = get(coordinator, "zoom=x&bbox=1,2&kanaal=fax")
     assert response.status_code == 400
     assert set(response.json()) == {"zoom", "bbox", "kanaal"}
+
+
+# --- the grid's cache follows the data --------------------------------------------------------------
+
+
+def _totaal(client) -> dict[str, int]:
+    body = get(client, "zoom=12").json()
+    totaal: dict[str, int] = {}
+    for f in body["features"]:
+        for status, n in f["properties"]["status"].items():
+            totaal[status] = totaal.get(status, 0) + n
+    return totaal
+
+
+def test_grid_shows_a_new_melding_at_once(coordinator):
+    MeldingFactory()
+    assert _totaal(coordinator)["nieuw"] == 1
+    MeldingFactory(latlon=DAM)
+    assert _totaal(coordinator)["nieuw"] == 2
+
+
+def test_grid_shows_a_status_change_at_once(coordinator):
+    m = MeldingFactory()
+    assert _totaal(coordinator)["nieuw"] == 1
+    melding_transition(melding=m, naar="in_behandeling", actor=None)
+    assert _totaal(coordinator) == {"nieuw": 0, "in_behandeling": 1, "afgehandeld": 0, "afgewezen": 0}
+
+
+def test_grid_without_cache_gives_the_same(coordinator, settings):
+    _spread()
+    cached = get(coordinator, "zoom=13").content
+    settings.KAART_GRID_CACHE_SECONDS = 0
+    assert get(coordinator, "zoom=13").content == cached
