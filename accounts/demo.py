@@ -18,6 +18,21 @@ DEMO_GEBRUIKERS = (
     ("admin", Rol.ADMIN, "/coordinatie/"),
 )
 BASIS_URL = "http://127.0.0.1:8000"
+# The covenant partners; migration 0002 creates the same rows. Created here too so the demo also
+# works on a database whose data migrations' rows were flushed; an administrator's edits stay.
+DEMO_ORGANISATIES = (
+    ("oov", "Gemeente Amsterdam, OOV", "gemeente"),
+    ("politie", "Politie Amsterdam", "politie"),
+    ("handhaving", "Handhaving gemeente Amsterdam", "handhaving"),
+    ("ymere", "Ymere", "woningcorporatie"),
+    ("eigen_haard", "Eigen Haard", "woningcorporatie"),
+    ("stadgenoot", "Stadgenoot", "woningcorporatie"),
+    ("rochdale", "Rochdale", "woningcorporatie"),
+    ("de_alliantie", "De Alliantie", "woningcorporatie"),
+    ("de_key", "De Key", "woningcorporatie"),
+    ("saoa", "SAOA (straatcoaches)", "straatcoaches"),
+    ("zoeklicht", "Bureau Zoeklicht", "zoeklicht"),
+)
 
 
 def partner_gebruikersnaam(organisatie: Organisatie) -> str:
@@ -27,6 +42,8 @@ def partner_gebruikersnaam(organisatie: Organisatie) -> str:
 def seed_gebruikers(*, password: str) -> tuple[int, list[str]]:
     """Returns (accounts created, lines to print)."""
     created = 0
+    for code, naam, soort in DEMO_ORGANISATIES:
+        Organisatie.objects.get_or_create(code=code, defaults={"naam": naam, "soort": soort})
     regels = [f"inloggen: {BASIS_URL}/account/inloggen/"]
     for naam, rol, url in DEMO_GEBRUIKERS:
         # The admin role also administers the system in /beheer/.

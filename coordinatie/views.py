@@ -70,6 +70,10 @@ def _filter_velden(filter: MeldingFilter) -> list[dict]:
     return velden
 
 
+def _waarneming_labels() -> dict[str, str]:
+    return {c.code: c.label for c in Waarneming.objects.all()}
+
+
 def _terug(request, standaard: str) -> str:
     """Where a triage form returns to: the screen with its filter, never another site."""
     volgende = request.POST.get("volgende", "")
@@ -93,7 +97,16 @@ def werkscherm(request):
     ids = [m.pk for m in pagina.object_list]
     kandidaten = selectors.dubbel_kandidaten(melding_ids=ids)
     hotspots = selectors.hotspot_keuzes(melding_ids=ids)
-    items = [{"melding": m, "kandidaten": kandidaten.get(m.pk, []), "hotspots": hotspots.get(m.pk, [])} for m in pagina]
+    labels = _waarneming_labels()
+    items = [
+        {
+            "melding": m,
+            "waarnemingen": [labels.get(c, c) for c in m.waarnemingen],
+            "kandidaten": kandidaten.get(m.pk, []),
+            "hotspots": hotspots.get(m.pk, []),
+        }
+        for m in pagina
+    ]
     return render(
         request,
         "coordinatie/werkscherm.html",
@@ -230,6 +243,7 @@ def melding(request, pk: int):
         {
             "nav": "werkscherm",
             "melding": m,
+            "waarnemingen": [_waarneming_labels().get(c, c) for c in m.waarnemingen],
             "historie": selectors.melding_historie(melding=m),
             "notities": Notitie.objects.filter(melding=m).select_related("auteur"),
             "hotspots": selectors.melding_hotspots(melding=m),

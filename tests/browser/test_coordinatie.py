@@ -59,6 +59,9 @@ def wachtrij_codes(page) -> list[str]:
 
 def test_coordinator_filtert_triageert_en_opent_een_hotspot(page, app_server, stad):
     # given: the coordinator logs in through the form
+    page.goto(f"{app_server}/coordinatie/")
+    page.wait_for_url(re.compile(r".*/account/inloggen/\?next=/coordinatie/$"))
+    assert axe_violations(page) == []
     inloggen(page, app_server, "b-coord")
     page.wait_for_url(re.compile(r".*/coordinatie/(#.*)?$"))
     kaart_geladen(page)

@@ -16,7 +16,11 @@ def maak_gebruiker(rol: str | None, naam: str | None = None):
     if rol is None:
         user = get_user_model().objects.create_user(username=naam, password=WACHTWOORD)
         return user
-    organisatie = Organisatie.objects.get(code="ymere") if rol == Rol.PARTNER else None
+    organisatie = None
+    if rol == Rol.PARTNER:
+        organisatie, _ = Organisatie.objects.get_or_create(
+            code="ymere", defaults={"naam": "Ymere", "soort": "woningcorporatie"}
+        )
     user, _created = gebruiker_zetten(username=naam, password=WACHTWOORD, rol=rol, organisatie=organisatie)
     return user
 
