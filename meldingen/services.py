@@ -18,6 +18,7 @@ from PIL import Image, ImageOps
 
 from .anonymity import truncate_to_hour
 from .models import RD_SRID, Buurt, Melding, MeldingEvent, MeldingFoto
+from .signals import melding_aangemaakt
 from .validation import MeldingInvoer, validate_invoer
 from .workflow import AfwijsReden, InvalidTransition, MeldingStatus, is_allowed
 
@@ -119,6 +120,9 @@ def melding_create(
     for data, breedte, hoogte in fotos:
         foto = MeldingFoto(melding=melding, breedte=breedte, hoogte=hoogte)
         foto.bestand.save(f"{uuid.uuid4().hex}.jpg", ContentFile(data), save=True)
+    # Robust: the melding is stored and acknowledged whatever a listener does after the commit.
+    pk = melding.pk
+    transaction.on_commit(lambda: melding_aangemaakt.send_robust(sender=Melding, melding_id=pk), robust=True)
     return melding
 
 

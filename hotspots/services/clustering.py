@@ -1,6 +1,6 @@
 """The clustering: counted meldingen in the window become clusters, all in PostGIS.
 
-Method (docs/architecture.md, "Hotspots"): DBSCAN evaluated on a 50 m grid. A counted melding is a
+Method (docs/architecture.md, "Hotspots"): DBSCAN evaluated on a 75 m grid. A counted melding is a
 core point when the counted meldingen within `EPS_M` of its grid cell's centre reach its wijk's local
 minpoints k = max(5, ⌈λ + 3√λ⌉), λ the wijk's expected count in such a disc. Core cells (cells holding
 at least one melding and passing the test) within `VERBIND_CELLEN` cells of each other form one
@@ -20,17 +20,19 @@ from django.db import connection
 
 VENSTER_DAGEN = 90
 EPS_M = 150
-CEL_M = 50
+CEL_M = 75
 MINPOINTS_VLOER = 5
 # Margin over the expected background count, in standard deviations of a Poisson count.
 MARGE_SIGMA = 3
-# Core cells this many cells apart (centre to centre) still belong to one cluster: a gap of one empty
-# cell is bridged, two are not (100-112 m, below EPS_M so that two places 200 m apart stay two).
-VERBIND_CELLEN = 2.25
+# Core cells this many cells apart (centre to centre) still belong to one cluster: neighbours and
+# diagonal neighbours (75-106 m), so two places about 200 m apart stay two.
+VERBIND_CELLEN = 1.5
 HALFWAARDE_DAGEN = 14
 BIJNA_GELIJK_M = 25
 BIJNA_GELIJK_MIN = 30
 BUFFER_M = 25
+# Per sort or hash inside the recompute's transaction (PostgreSQL's default is 4 MB).
+WORK_MEM_MB = 64
 ZWARE_WAARNEMINGEN = ("ronselen", "geweld")
 KWETSBARE_PLEKKEN = ("speelplek", "school", "zorglocatie")
 
@@ -40,90 +42,81 @@ def _offsets(straal_cellen: float) -> list[tuple[int, int]]:
     return [(dx, dy) for dx in range(-r, r + 1) for dy in range(-r, r + 1) if dx * dx + dy * dy <= straal_cellen**2]
 
 
-# Cells whose centres lie within EPS_M of a cell's centre: 29 cells, 72,500 m² against the disc's 70,686.
+# Cells whose centres lie within EPS_M of a cell's centre: 13 cells, 73,125 m² against the disc's 70,686.
 BUREN = _offsets(EPS_M / CEL_M)
 BUREN_VALUES = ",".join(f"({dx},{dy})" for dx, dy in BUREN)
 DISC_M2 = len(BUREN) * CEL_M * CEL_M
 
-# Step 1: the window's candidates (not afgewezen, not a duplicate) with their cell and wijk. Only
-# what the grid needs; the members' attributes are read at the end, for the members only.
+# Step 1: the window's candidates (not afgewezen, not a duplicate) with their cell and wijk, read in
+# one sequential pass (the window is most of the table when it matters).
 VENSTER_SQL = f"""
 CREATE TEMP TABLE hotspot_venster ON COMMIT DROP AS
-SELECT m.id, m.locatie, m.observed_at, b.wijk_id,
+SELECT m.id, m.locatie, ST_X(m.locatie) AS x, ST_Y(m.locatie) AS y, m.observed_at, b.wijk_id,
+       m.locatie_type_id, m.waarnemingen,
        floor(ST_X(m.locatie) / {CEL_M})::int AS cx, floor(ST_Y(m.locatie) / {CEL_M})::int AS cy
 FROM meldingen_melding m JOIN meldingen_buurt b ON b.code = m.buurt_id
 WHERE m.observed_at > %(start)s AND m.observed_at <= %(as_of)s
   AND m.status <> 'afgewezen' AND m.duplicaat_van_id IS NULL
 """  # noqa: S608 (constants only; values are parameters)
 
-# Step 2: the local minpoints per wijk from its count over its area (n · f = λ).
-K_SQL = f"greatest({MINPOINTS_VLOER}, ceil(n * f + {MARGE_SIGMA} * sqrt(n * f)))::int"
-DREMPEL_SQL = f"""
-CREATE TEMP TABLE hotspot_drempel ON COMMIT DROP AS
-SELECT w.code AS wijk_id, coalesce(n.n, 0) AS n, {DISC_M2}::float / nullif(ST_Area(w.geometrie), 0) AS f, 0 AS k
-FROM meldingen_wijk w
-LEFT JOIN (SELECT wijk_id, count(*) AS n FROM hotspot_venster GROUP BY wijk_id) n ON n.wijk_id = w.code;
-UPDATE hotspot_drempel SET k = {K_SQL}
+# Step 2: near-identical reports: within BIJNA_GELIJK_M and BIJNA_GELIJK_MIN of an earlier one (by
+# time, then id). Four grids of space-time boxes (4·BIJNA_GELIJK_M square, 4·BIJNA_GELIJK_MIN long),
+# each shifted by one BIJNA_GELIJK_M and one BIJNA_GELIJK_MIN along the diagonal: a close pair crosses
+# at most one box boundary per dimension, so at most three grids separate it and the fourth holds it in
+# one box. Grouping by box (hash aggregates, no sort, no neighbour search) finds the few reports that
+# have company, and only those are compared pairwise.
+DUBBEL_SQL = f"""
+CREATE TEMP TABLE hotspot_dubbel ON COMMIT DROP AS
+WITH sleutels AS (
+    SELECT v.id, o.g,
+           (floor((v.x + o.g * {BIJNA_GELIJK_M}) / {4 * BIJNA_GELIJK_M})::bigint * 1000000
+            + floor((v.y + o.g * {BIJNA_GELIJK_M}) / {4 * BIJNA_GELIJK_M})::bigint) * 1000000
+           + floor((date_part('epoch', v.observed_at) + o.g * {60 * BIJNA_GELIJK_MIN}) / {240 * BIJNA_GELIJK_MIN})::bigint
+               AS sleutel
+    FROM hotspot_venster v CROSS JOIN (VALUES (0), (1), (2), (3)) AS o(g)
+),
+groepen AS (
+    SELECT g, sleutel FROM sleutels GROUP BY g, sleutel HAVING count(*) > 1
+),
+kandidaat AS (
+    SELECT s.g, s.sleutel, v.id, v.x, v.y, v.observed_at
+    FROM sleutels s JOIN groepen USING (g, sleutel) JOIN hotspot_venster v ON v.id = s.id
+)
+SELECT DISTINCT a.id FROM kandidaat a JOIN kandidaat b
+  ON b.g = a.g AND b.sleutel = a.sleutel
+ AND (b.observed_at, b.id) < (a.observed_at, a.id)
+ AND b.observed_at >= a.observed_at - interval '{BIJNA_GELIJK_MIN} minutes'
+ AND (a.x - b.x) ^ 2 + (a.y - b.y) ^ 2 <= {BIJNA_GELIJK_M} ^ 2;
+DELETE FROM hotspot_venster v USING hotspot_dubbel d WHERE d.id = v.id
 """  # noqa: S608
 
-# Step 3: the core cells. A cell's threshold is the highest k among its meldingen's wijken (at a wijk
-# border the stricter one). Near-identical reports (within BIJNA_GELIJK_M and BIJNA_GELIJK_MIN of an
-# earlier counted one) only matter where a cell could pass, so they are looked up (GiST on the table)
-# only around cells that pass on the raw counts, and those cells are then tested again without them.
+# Step 3: the local minpoints per wijk from its counted reports over its area (n · f = λ).
+DREMPEL_SQL = f"""
+CREATE TEMP TABLE hotspot_drempel ON COMMIT DROP AS
+SELECT w.code AS wijk_id,
+       greatest({MINPOINTS_VLOER}, ceil(l.lambda + {MARGE_SIGMA} * sqrt(l.lambda)))::int AS k
+FROM meldingen_wijk w
+LEFT JOIN (SELECT wijk_id, count(*) AS n FROM hotspot_venster GROUP BY wijk_id) n ON n.wijk_id = w.code
+CROSS JOIN LATERAL (SELECT coalesce(n.n, 0) * {DISC_M2}::float / nullif(ST_Area(w.geometrie), 0) AS lambda) l
+"""  # noqa: S608
+
+# Step 4: the core cells: cells holding counted reports whose disc holds the cell's threshold (the
+# highest k among its reports' wijken: at a wijk border the stricter one).
 KERN_SQL = f"""
 CREATE TEMP TABLE hotspot_cel ON COMMIT DROP AS
 SELECT v.cx, v.cy, count(*) AS n, max(d.k) AS k
 FROM hotspot_venster v JOIN hotspot_drempel d ON d.wijk_id = v.wijk_id
 GROUP BY v.cx, v.cy;
-
-CREATE TEMP TABLE hotspot_kandidaatcel ON COMMIT DROP AS
-SELECT c.cx, c.cy, c.k
+CREATE TEMP TABLE hotspot_kern ON COMMIT DROP AS
+SELECT c.cx, c.cy
 FROM hotspot_cel c
 CROSS JOIN (VALUES {BUREN_VALUES}) AS o(dx, dy)
 JOIN hotspot_cel b ON b.cx = c.cx + o.dx AND b.cy = c.cy + o.dy
 GROUP BY c.cx, c.cy, c.k
-HAVING sum(b.n) >= c.k;
-
-CREATE TEMP TABLE hotspot_dubbel ON COMMIT DROP AS
-SELECT v.id, v.cx, v.cy
-FROM hotspot_venster v
-JOIN (SELECT DISTINCT k.cx + o.dx AS cx, k.cy + o.dy AS cy
-      FROM hotspot_kandidaatcel k CROSS JOIN (VALUES {BUREN_VALUES}) AS o(dx, dy)) r
-  ON r.cx = v.cx AND r.cy = v.cy
-WHERE EXISTS (
-    SELECT 1 FROM meldingen_melding w
-    WHERE ST_DWithin(w.locatie, v.locatie, {BIJNA_GELIJK_M})
-      AND w.observed_at >= v.observed_at - interval '{BIJNA_GELIJK_MIN} minutes'
-      AND w.observed_at > %(start)s
-      AND (w.observed_at, w.id) < (v.observed_at, v.id)
-      AND w.status <> 'afgewezen' AND w.duplicaat_van_id IS NULL
-);
-
-UPDATE hotspot_drempel d SET n = d.n - x.n, k = greatest({MINPOINTS_VLOER}, ceil((d.n - x.n) * f + {MARGE_SIGMA} * sqrt((d.n - x.n) * f)))::int
-FROM (SELECT v.wijk_id, count(*) AS n FROM hotspot_dubbel u JOIN hotspot_venster v USING (id) GROUP BY v.wijk_id) x
-WHERE x.wijk_id = d.wijk_id;
-
-CREATE TEMP TABLE hotspot_kern ON COMMIT DROP AS
-WITH drempel AS (
-    SELECT v.cx, v.cy, max(d.k) AS k
-    FROM hotspot_venster v JOIN hotspot_kandidaatcel USING (cx, cy) JOIN hotspot_drempel d ON d.wijk_id = v.wijk_id
-    GROUP BY v.cx, v.cy
-),
-telt AS (
-    SELECT c.cx, c.cy, c.n - coalesce(d.n, 0) AS n
-    FROM hotspot_cel c
-    LEFT JOIN (SELECT cx, cy, count(*) AS n FROM hotspot_dubbel GROUP BY cx, cy) d USING (cx, cy)
-)
-SELECT k.cx, k.cy
-FROM drempel k
-JOIN telt zelf ON zelf.cx = k.cx AND zelf.cy = k.cy AND zelf.n > 0
-CROSS JOIN (VALUES {BUREN_VALUES}) AS o(dx, dy)
-JOIN telt b ON b.cx = k.cx + o.dx AND b.cy = k.cy + o.dy
-GROUP BY k.cx, k.cy, k.k
-HAVING sum(b.n) >= k.k;
+HAVING sum(b.n) >= c.k
 """  # noqa: S608
 
-# Step 4: connected core cells are one cluster; its members are the counted meldingen in its cells.
+# Step 5: connected core cells are one cluster; its members are the counted meldingen in its cells.
 LEDEN_SQL = f"""
 CREATE TEMP TABLE hotspot_leden ON COMMIT DROP AS
 WITH c AS (
@@ -135,7 +128,6 @@ WITH c AS (
 leden AS (
     SELECT v.id, c.c
     FROM hotspot_venster v JOIN c USING (cx, cy)
-    WHERE v.id NOT IN (SELECT id FROM hotspot_dubbel)
 ),
 groot AS (
     -- a cluster needs the floor's number of counted meldingen; numbered by its lowest melding id so
@@ -148,14 +140,14 @@ CREATE INDEX ON hotspot_leden (id);
 ANALYZE hotspot_leden;
 """  # noqa: S608
 
-# Step 5: per cluster its polygon, counts, score, trend inputs and dominant kinds, for members only.
+# Step 6: per cluster its polygon, counts, score, trend inputs and dominant kinds, for members only.
 STATS_SQL = f"""
 WITH leden AS (
     SELECT l.cid, m.id, m.locatie, m.observed_at, m.locatie_type_id, m.waarnemingen,
            (CASE WHEN m.waarnemingen && %(zwaar)s THEN 2.0 ELSE 1.0 END)
            * (CASE WHEN m.locatie_type_id = ANY(%(kwetsbaar)s) THEN 1.5 ELSE 1.0 END)
-           * power(0.5, extract(epoch FROM %(as_of)s - m.observed_at) / 86400.0 / {HALFWAARDE_DAGEN}) AS bijdrage
-    FROM hotspot_leden l JOIN meldingen_melding m ON m.id = l.id
+           * power(0.5, date_part('epoch', %(as_of)s - m.observed_at) / 86400.0 / {HALFWAARDE_DAGEN}) AS bijdrage
+    FROM hotspot_leden l JOIN hotspot_venster m ON m.id = l.id
 ),
 per_cluster AS (
     SELECT cid,
@@ -243,9 +235,14 @@ def clusters_bepalen(*, as_of: datetime) -> list[Cluster]:
     """
     params = parameters(as_of)
     with connection.cursor() as cursor:
-        for table in ("leden", "kern", "dubbel", "kandidaatcel", "cel", "drempel", "venster"):
+        for table in ("leden", "kern", "cel", "drempel", "dubbel", "venster"):
             cursor.execute(f"DROP TABLE IF EXISTS hotspot_{table}")
-        for sql in (VENSTER_SQL, "ANALYZE hotspot_venster", DREMPEL_SQL, KERN_SQL, LEDEN_SQL, STATS_SQL):
+        # The sorts and hash joins below stay in memory with this; it ends with the transaction.
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM_MB}MB'")
+        # The planner's row estimates for the temporary tables are rough; compiling for them cost more
+        # than running the queries (about a second).
+        cursor.execute("SET LOCAL jit = off")
+        for sql in (VENSTER_SQL, DUBBEL_SQL, DREMPEL_SQL, KERN_SQL, LEDEN_SQL, STATS_SQL):
             _uitvoeren(cursor, sql, params)
         rows = cursor.fetchall()
     return [

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 
-from ..models import Hotspot, HotspotEvent, HotspotKandidaat, HotspotScore
+from ..models import Hotspot, HotspotEvent, HotspotKandidaat
 from ..workflow import LEVEND, HotspotEventSoort, HotspotStatus, InvalidTransition, gewenste_status, is_allowed
 from .clustering import Cluster, clusters_bepalen
 
@@ -142,24 +142,34 @@ WHERE h.status = ANY(%(levend)s)
 GROUP BY h.id
 """
 
-# Memberships follow the clusters in two statements, whatever their number: links the clustering no
-# longer finds go (a coordinator's manual links stay), new ones come.
+# Memberships follow the clusters in a few statements, whatever their number: links the clustering
+# no longer finds go (a coordinator's manual links stay), new ones come.
+LEDEN_NIEUW_SQL = """
+CREATE TEMP TABLE hotspot_leden_nieuw ON COMMIT DROP AS
+SELECT t.hotspot_id, l.id AS melding_id
+FROM hotspot_leden l JOIN unnest(%(hotspots)s::int[], %(cids)s::int[]) AS t(hotspot_id, cid) ON t.cid = l.cid
+"""
+
 LEDEN_WEG_SQL = """
 DELETE FROM hotspots_hotspotmelding hm
-USING hotspots_hotspot h
-WHERE h.id = hm.hotspot_id AND h.id = ANY(%(hotspots)s) AND NOT hm.handmatig
+WHERE hm.hotspot_id = ANY(%(hotspots)s) AND NOT hm.handmatig
   AND NOT EXISTS (
-      SELECT 1 FROM hotspot_leden l JOIN unnest(%(hotspots)s::int[], %(cids)s::int[]) AS t(hotspot_id, cid)
-        ON t.cid = l.cid
-      WHERE l.id = hm.melding_id AND t.hotspot_id = hm.hotspot_id)
+      SELECT 1 FROM hotspot_leden_nieuw n WHERE n.hotspot_id = hm.hotspot_id AND n.melding_id = hm.melding_id)
 """
 
 LEDEN_ERBIJ_SQL = """
 INSERT INTO hotspots_hotspotmelding (hotspot_id, melding_id, handmatig, gekoppeld_door)
-SELECT t.hotspot_id, l.id, false, ''
-FROM hotspot_leden l JOIN unnest(%(hotspots)s::int[], %(cids)s::int[]) AS t(hotspot_id, cid) ON t.cid = l.cid
+SELECT n.hotspot_id, n.melding_id, false, ''
+FROM hotspot_leden_nieuw n
 WHERE NOT EXISTS (
-    SELECT 1 FROM hotspots_hotspotmelding hm WHERE hm.hotspot_id = t.hotspot_id AND hm.melding_id = l.id)
+    SELECT 1 FROM hotspots_hotspotmelding hm WHERE hm.hotspot_id = n.hotspot_id AND hm.melding_id = n.melding_id)
+"""
+
+SCORES_SQL = """
+INSERT INTO hotspots_hotspotscore (hotspot_id, as_of, score, aantal_meldingen, status)
+SELECT id, %(as_of)s, score, aantal_meldingen, status FROM hotspots_hotspot WHERE bijgewerkt_op = %(as_of)s
+ON CONFLICT (hotspot_id, as_of) DO UPDATE
+SET score = excluded.score, aantal_meldingen = excluded.aantal_meldingen, status = excluded.status
 """
 
 
@@ -260,6 +270,9 @@ def hotspot_recompute(*, as_of: datetime) -> RecomputeResultaat | None:
     toewijzing = sorted(leden_van.items())
     params = {"hotspots": [hid for _, hid in toewijzing], "cids": [ci for ci, _ in toewijzing]}
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS hotspot_leden_nieuw")
+        cursor.execute(LEDEN_NIEUW_SQL, params)
+        cursor.execute("ANALYZE hotspot_leden_nieuw")
         cursor.execute(LEDEN_WEG_SQL, params)
         cursor.execute(LEDEN_ERBIJ_SQL, params)
         # The thresholds of this run, for the incremental step; the candidates are now clusters or not.
@@ -268,12 +281,6 @@ def hotspot_recompute(*, as_of: datetime) -> RecomputeResultaat | None:
             "INSERT INTO hotspots_hotspotdrempel (wijk_id, minpoints, as_of) SELECT wijk_id, k, %s FROM hotspot_drempel",
             [as_of],
         )
+        cursor.execute(SCORES_SQL, {"as_of": as_of})
     HotspotKandidaat.objects.filter(melding__observed_at__lte=as_of).delete()
-
-    for hotspot in Hotspot.objects.filter(bijgewerkt_op=as_of):
-        HotspotScore.objects.update_or_create(
-            hotspot=hotspot,
-            as_of=as_of,
-            defaults={"score": hotspot.score, "aantal_meldingen": hotspot.aantal_meldingen, "status": hotspot.status},
-        )
     return res
