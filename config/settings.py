@@ -120,6 +120,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meldingen.tasks.meldingen_apply_retention",
         "schedule": 6 * 60 * 60,
     },
+    "melding-locaties-vergroven": {
+        "task": "meldingen.tasks.meldingen_locaties_vergroven_task",
+        "schedule": 6 * 60 * 60,
+    },
     # Outbound SMS (integrations/tasks.py): status texts to subscribers, lost sends, retention.
     "sms-statusupdates": {
         "task": "integrations.tasks.sms_statusupdates",
@@ -218,6 +222,9 @@ HOTSPOT_QUIET_DAYS = int(env("HOTSPOT_QUIET_DAYS", "28"))
 SMS_BERICHTEN_PER_UUR = int(env("SMS_BERICHTEN_PER_UUR", "20"))
 STATUS_LOOKUP_MISSES_PER_HOUR = int(env("STATUS_LOOKUP_MISSES_PER_HOUR", "20"))
 MELDING_RETENTION_DAYS = int(env("MELDING_RETENTION_DAYS", "365"))
+# After this many days a melding's point is moved to the centre of its square of LOCATIE_GROF_M metres.
+MELDING_LOCATIE_GROF_DAYS = int(env("MELDING_LOCATIE_GROF_DAYS", "730"))
+MELDING_LOCATIE_GROF_M = int(env("MELDING_LOCATIE_GROF_M", "100"))
 
 LOGGING = {
     "version": 1,

@@ -158,6 +158,8 @@ class Melding(models.Model):
     # sha256 of an imported row's content; makes re-importing a file harmless.
     import_sleutel = models.CharField(max_length=64, null=True, blank=True, unique=True)
     tekst_verwijderd_op = models.DateTimeField(null=True, blank=True)
+    # Set when the point was coarsened to a square's centre (DOMAIN.md: after 24 months).
+    locatie_vergroofd_op = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("melding")

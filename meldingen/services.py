@@ -11,7 +11,7 @@ from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
@@ -181,3 +181,23 @@ def meldingen_apply_retention(*, now=None, days: int) -> int:
         foto.bestand.delete(save=False)
         foto.delete()
     return old.update(omschrijving="", tekst_verwijderd_op=now or timezone.now())
+
+
+def meldingen_locaties_vergroven(*, now=None, days: int, raster_m: int) -> int:
+    """Moves the points of meldingen filed more than `days` ago to the centre of their square of
+    `raster_m` metres (RD) and drops the named place. The buurt stays, so area figures do not change;
+    hotspots of that time keep their polygons, which were never a single report's point.
+    """
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE meldingen_melding
+            SET locatie = ST_SetSRID(ST_MakePoint(floor(ST_X(locatie) / %(r)s) * %(r)s + %(r)s / 2.0,
+                                                  floor(ST_Y(locatie) / %(r)s) * %(r)s + %(r)s / 2.0), %(srid)s),
+                locatie_omschrijving = '', locatie_vergroofd_op = %(now)s
+            WHERE ontvangen_op < %(grens)s AND locatie_vergroofd_op IS NULL
+            """,
+            {"r": raster_m, "srid": RD_SRID, "now": now, "grens": now - timedelta(days=days)},
+        )
+        return cursor.rowcount
