@@ -371,6 +371,7 @@ class Result:
     aantal: int
     target_ms: float | None
     target_kb: float | None
+    cpu_ms: float = 0.0
 
     @property
     def verdict(self) -> str:
@@ -427,6 +428,48 @@ def run_all(port: int, cookie: str, scenarios: list[tuple[str, str | list[str], 
     return results
 
 
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_ticks(pid: int) -> int:
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        fields = stat[stat.rfind(")") + 2 :].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                if int(stat[stat.rfind(")") + 2 :].split()[1]) == pid:
+                    out.append(int(entry))
+    return out
+
+
+def server_cpu_ms(args, port: int, cookie: str, gunicorn: Gunicorn, path, n: int) -> float:
+    """CPU milliseconds per request spent by the gunicorn workers and their PostgreSQL backends: unlike
+    latency, this hardly depends on what else the shared box is doing."""
+    import psycopg
+
+    with psycopg.connect(pg_conninfo(args.database_url), autocommit=True) as conn:
+        backends = [
+            r[0]
+            for r in conn.execute(
+                "select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()"
+            ).fetchall()
+        ]
+        pids = [gunicorn.popen.pid, *_children(gunicorn.popen.pid), *backends]
+        before = sum(_cpu_ticks(p) for p in pids)
+        for i in range(n):
+            fetch(port, path if isinstance(path, str) else path[(i + 500) % len(path)], cookie)
+        after = sum(_cpu_ticks(p) for p in pids)
+    return (after - before) * 1000 / CLK_TCK / n
+
+
 def explain(args) -> str:
     """EXPLAIN (ANALYZE, BUFFERS) of the selector SQL behind the city and the street view."""
     from django.db import connection, transaction
@@ -471,14 +514,17 @@ def report(args, results: list[Result], load0, load1, started: float) -> str:
         f"gunicorn {args.workers} sync workers, Django {django.get_version()}, "
         f"{os.cpu_count()} CPUs, load avg {load0[0]:.2f} before / {load1[0]:.2f} after",
         "method     sequential GETs on fresh loopback connections with a coordinator session cookie; latency from",
-        "           send to last byte; KB = uncompressed body; features = in the body; aantal = total matching",
+        "           send to last byte; KB = uncompressed body; features = in the body; aantal = total matching;",
+        f"           srv ms = CPU of gunicorn workers + their PostgreSQL backends per request ({args.cpu_requests} more",
+        "           requests per scenario after the timed ones), the figure the load from elsewhere hardly moves",
         "",
-        f"{'scenario':<22}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'KB':>8}{'features':>10}{'aantal':>8}  "
+        f"{'scenario':<22}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'KB':>8}{'features':>10}{'aantal':>8}{'srv ms':>8}  "
         f"{'target':<20}verdict",
     ]
     for r in results:
         lines.append(
-            f"{r.name:<22}{r.n:>5}{r.p50:>9.1f}{r.p95:>9.1f}{r.p99:>9.1f}{r.kb:>8.1f}{r.features:>10}{r.aantal:>8}  "
+            f"{r.name:<22}{r.n:>5}{r.p50:>9.1f}{r.p95:>9.1f}{r.p99:>9.1f}{r.kb:>8.1f}{r.features:>10}{r.aantal:>8}"
+            f"{r.cpu_ms:>8.1f}  "
             f"{r.target:<20}{r.verdict}"
         )
     return "\n".join(lines)
@@ -496,6 +542,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--reload", action="store_true", help="fill the meldingen again even when they are there")
     p.add_argument("--requests", type=int, default=200, help="timed requests per scenario (default 200)")
     p.add_argument("--warmup", type=int, default=10)
+    p.add_argument("--cpu-requests", type=int, default=40, help="requests per scenario for the CPU figure")
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     p.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the city and street SQL")
     p.add_argument("--drop", action="store_true", help="drop the bench database at the end")
@@ -537,6 +584,8 @@ def main(argv: list[str]) -> int:
             log(f"{name}: {path if isinstance(path, str) else path[0] + ' …'}")
             scenarios.append((name, path, target_ms, target_kb))
         results = run_all(port, cookie, scenarios, args.requests, args.warmup)
+        for r, (_name, path, _ms, _kb) in zip(results, scenarios, strict=True):
+            r.cpu_ms = server_cpu_ms(args, port, cookie, proc, path, args.cpu_requests)
         load1 = os.getloadavg()
     finally:
         proc.stop()
