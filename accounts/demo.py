@@ -54,5 +54,5 @@ def seed_gebruikers(*, password: str) -> tuple[int, list[str]]:
         naam = partner_gebruikersnaam(organisatie)
         _user, nieuw = gebruiker_zetten(username=naam, password=password, rol=Rol.PARTNER, organisatie=organisatie)
         created += nieuw
-        regels.append(f"partner ({organisatie.naam}): {naam} / {password}")
+        regels.append(f"partner, {organisatie.naam}: {naam} / {password}")
     return created, regels

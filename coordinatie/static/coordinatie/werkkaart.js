@@ -36,6 +36,10 @@
     var statussen = json("werkkaart-statussen");
     var t = document.getElementById("werkkaart-teksten").dataset;
     var status = document.getElementById("kaartstatus");
+    // Hotspot polygons lie under the reports (their own pane below the overlay pane), so every
+    // report stays visible and clickable inside a hotspot.
+    map.createPane("hotspots");
+    map.getPane("hotspots").style.zIndex = 350;
     var meldingenLaag = L.layerGroup().addTo(map);
     var hotspotLaag = L.layerGroup().addTo(map);
     var actiesLaag = L.layerGroup().addTo(map);  // actions arrive with issue 6
@@ -162,11 +166,12 @@
     function hotspotsTekenen(data) {
       hotspotLaag.clearLayers();
       L.geoJSON(data, {
+        pane: "hotspots",
         style: function (f) {
           var p = f.properties || {};
           var trend = TREND_STIJL[p.trend] || TREND_STIJL.stabiel;
           return {color: trend.color, weight: trend.weight, dashArray: trend.dashArray,
-                  fillColor: scoreKleur(p.score), fillOpacity: 0.45};
+                  fillColor: scoreKleur(p.score), fillOpacity: 0.35};
         },
         onEachFeature: function (f, laag) {
           var p = f.properties || {};
