@@ -118,13 +118,20 @@ def _methode():
         return services
 
 
-def methode_instellen(*, constanten: dict, achtergrond: str, drempel: str) -> str:
+def methode_instellen(
+    *, constanten: dict, achtergrond: str, drempel: str, twee_pass: bool = False, trend_min: int = 0
+) -> str:
     """Re-executes the clustering module's source with other constants / SQL variants; returns a label.
 
     ``achtergrond="bevolking"``: a cell's threshold is the larger of its wijk's k (as now) and the k
     of its buurt's population-based background (reports come from where people live; a dense buurt in a
     wijk with parks, water or offices has far more background than its wijk's mean).
-    ``drempel``: see DREMPELS. Fails loudly when the source no longer has what a variant patches.
+    ``drempel``: see DREMPELS. ``twee_pass``: the wijk's background is counted again without the
+    reports in the first pass's core cells, and the core test is run once more (a hotspot, or the place
+    it was chased from, no longer raises its own wijk's threshold). ``trend_min``: a cluster with fewer
+    counted reports than this in the last 14 days is `dalend` (so afkoelend), whatever the ratio to the
+    28 days before (a place that went quiet weeks ago otherwise stays actief: 0 against 0 is stabiel).
+    Fails loudly when the source no longer has what a variant patches.
     """
     module = _methode()
     bron = inspect.getsource(module)
@@ -163,8 +170,34 @@ def methode_instellen(*, constanten: dict, achtergrond: str, drempel: str) -> st
             nodig=False,
         )
     exec(compile(bron, module.__file__, "exec"), module.__dict__)  # noqa: S102 -- the project's own source
+    if twee_pass:
+        oud = "FROM hotspot_venster GROUP BY wijk_id"
+        if oud not in module.DREMPEL_SQL or "CREATE TEMP TABLE hotspot_kern" not in module.KERN_SQL:
+            raise SystemExit("--twee-pass: DREMPEL_SQL / KERN_SQL are not what this variant patches")
+        zonder_kern = (
+            "FROM hotspot_venster v WHERE NOT EXISTS"
+            " (SELECT 1 FROM hotspot_kern k WHERE k.cx = v.cx AND k.cy = v.cy) GROUP BY wijk_id"
+        )
+        tweede = module.DREMPEL_SQL.replace(oud, zonder_kern).strip().rstrip(";")
+        module.KERN_SQL = (
+            module.KERN_SQL.strip().rstrip(";")
+            + ";\nDROP TABLE hotspot_drempel;\n"
+            + tweede
+            + ";\nDROP TABLE hotspot_cel;\nDROP TABLE hotspot_kern;\n"
+            + module.KERN_SQL.strip()
+        )
+    if trend_min:
+        origineel = module.trend_bepalen
+
+        def trend_bepalen(n14: int, n28: int) -> str:
+            return "dalend" if n14 < trend_min else origineel(n14, n28)
+
+        module.trend_bepalen = trend_bepalen
     delen = [f"{k}={v}" for k, v in constanten.items()]
-    return ", ".join([*delen, f"background={achtergrond}", f"threshold={drempel}"])
+    delen += [f"background={achtergrond}", f"threshold={drempel}"]
+    delen += ["two-pass background"] if twee_pass else []
+    delen += [f"dalend below {trend_min} reports in 14 days"] if trend_min else []
+    return ", ".join(delen)
 
 
 def huidige_parameters() -> str:
@@ -330,6 +363,7 @@ class ScenarioUitkomst:
     kde_treffers: int
     kde_h: float
     seconden: float
+    as_of: datetime
 
 
 def scenario_draaien(config: hs.ScenarioConfig, raster: Raster, bandbreedtes, land_m2: float) -> ScenarioUitkomst:
@@ -343,7 +377,7 @@ def scenario_draaien(config: hs.ScenarioConfig, raster: Raster, bandbreedtes, la
     k_treffers, k_h = kde_beste(raster, training(scenario.as_of), scenario.toekomst, opp, bandbreedtes)
     return ScenarioUitkomst(
         config.naam, config.seed, beoordeling, len(scenario.toekomst), treffers, opp, k_treffers, k_h,
-        time.monotonic() - begin,
+        time.monotonic() - begin, scenario.as_of,
     )  # fmt: skip
 
 
@@ -394,7 +428,9 @@ def details(uitkomsten: list[ScenarioUitkomst]) -> list[str]:
         for fp in u.beoordeling.onterecht:
             regels.append(
                 f"  {u.naam}/{u.seed} false positive: hotspot {fp['id']} {fp['status']} in {fp['buurt_id']}, "
-                f"{fp['aantal_meldingen']} reports on {fp['aantal_dagen']} days"
+                f"{fp['aantal_meldingen']} reports on {fp['aantal_dagen']} days, the last "
+                f"{(u.as_of - fp['laatste_melding']).days} days before as-of; nearest planted place "
+                f"{fp['dichtst'][0]} m away ({fp['dichtst'][1]}, ended {fp['dichtst'][2]} days before as-of)"
             )
     return regels
 
@@ -506,6 +542,8 @@ def main(argv: list[str] | None = None) -> int:
         default="wijk",
         help="bevolking: max(wijk rate, population rate)",
     )
+    parser.add_argument("--twee-pass", action="store_true", help="wijk background without the first pass's cores")
+    parser.add_argument("--trend-min", type=int, default=0, help="dalend below this many reports in 14 days")
     parser.add_argument("--drempel", choices=sorted(DREMPELS), default="sigma", help="the core threshold k (DREMPELS)")
     parser.add_argument(
         "--pai-zonder-afkoelend", action="store_true", help="hit rate / PAI of the living hotspots except afkoelend"
@@ -528,7 +566,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         if waarde is not None
     }
-    label = methode_instellen(constanten=constanten, achtergrond=args.achtergrond, drempel=args.drempel)
+    label = methode_instellen(
+        constanten=constanten,
+        achtergrond=args.achtergrond,
+        drempel=args.drempel,
+        twee_pass=args.twee_pass,
+        trend_min=args.trend_min,
+    )
     bandbreedtes = [float(h) for h in args.kde_h.split(",")]
     begin = time.monotonic()
     print(f"hotspot quality bench — method: {label}; {huidige_parameters()}", flush=True)

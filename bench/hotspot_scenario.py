@@ -520,7 +520,7 @@ def levende_hotspots() -> list[dict]:
     return list(
         Hotspot.objects.filter(status__in=LEVEND)
         .order_by("id")
-        .values("id", "polygon", "status", "aantal_meldingen", "aantal_dagen", "buurt_id")
+        .values("id", "polygon", "status", "aantal_meldingen", "aantal_dagen", "buurt_id", "laatste_melding")
     )
 
 
@@ -549,7 +549,13 @@ def beoordelen(scenario: Scenario, hotspots: list[dict] | None = None) -> Beoord
             terecht += 1
             afkoelend_oud += 1
         else:
-            onterecht.append({k: hs[k] for k in ("id", "status", "aantal_meldingen", "aantal_dagen", "buurt_id")})
+            fp = {k: hs[k] for k in ("id", "status", "aantal_meldingen", "aantal_dagen", "buurt_id", "laatste_melding")}
+            # the nearest planted place, to tell a stale hotspot from one made of noise
+            fp["dichtst"] = min(
+                ((round(afstand[hs["id"], id(f)]), h.soort, (as_of - f.eind).days) for h, f, _p in fasen),
+                default=None,
+            )
+            onterecht.append(fp)
     return Beoordeling(
         verwacht=len(verwacht),
         gevonden=len(verwacht) - len(gemist),
