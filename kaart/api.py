@@ -52,42 +52,44 @@ class Viewport:
     zoom: int
 
 
-def _viewport(params, errors: dict[str, list[str]]) -> Viewport | None:
-    zoom: int | None = None
-    raw_zoom = params.get("zoom")
-    if raw_zoom in (None, ""):
+def _zoom(raw: str | None, errors: dict[str, list[str]]) -> int | None:
+    if raw in (None, ""):
         errors["zoom"] = ["Geef het zoomniveau van de kaart mee (zoom=0 tot 24)."]
-    else:
-        try:
-            value = float(raw_zoom)
-        except ValueError:
-            value = math.nan
-        if not (MIN_ZOOM <= value <= MAX_ZOOM):
-            errors["zoom"] = [
-                f"'{raw_zoom}' is geen geldig zoomniveau; gebruik een getal van {MIN_ZOOM} tot {MAX_ZOOM}."
-            ]
-        else:
-            # Leaflet may send fractional zoom levels (zoomSnap < 1).
-            zoom = math.floor(value)
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (MIN_ZOOM <= value <= MAX_ZOOM):
+        errors["zoom"] = [f"'{raw}' is geen geldig zoomniveau; gebruik een getal van {MIN_ZOOM} tot {MAX_ZOOM}."]
+        return None
+    # Leaflet may send fractional zoom levels (zoomSnap < 1).
+    return math.floor(value)
 
+
+def _bbox(raw: str, errors: dict[str, list[str]]) -> tuple[float, float, float, float] | None:
+    try:
+        parts = [float(p) for p in raw.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) != 4 or not all(math.isfinite(p) for p in parts):
+        errors["bbox"] = ["Geef bbox als minlon,minlat,maxlon,maxlat (vier getallen in WGS84, graden)."]
+        return None
+    minlon, minlat, maxlon, maxlat = parts
+    if not (-180 <= minlon < maxlon <= 180 and -90 <= minlat < maxlat <= 90):
+        errors["bbox"] = [
+            "Deze bbox klopt niet: minlon moet kleiner zijn dan maxlon en minlat kleiner dan maxlat, "
+            "binnen -180..180 en -90..90."
+        ]
+        return None
+    return (minlon, minlat, maxlon, maxlat)
+
+
+def _viewport(params, errors: dict[str, list[str]]) -> Viewport | None:
+    zoom = _zoom(params.get("zoom"), errors)
     bbox = None
-    raw_bbox = params.get("bbox")
-    if raw_bbox:
-        try:
-            parts = [float(p) for p in raw_bbox.split(",")]
-        except ValueError:
-            parts = []
-        if len(parts) != 4 or not all(math.isfinite(p) for p in parts):
-            errors["bbox"] = ["Geef bbox als minlon,minlat,maxlon,maxlat (vier getallen in WGS84, graden)."]
-        else:
-            minlon, minlat, maxlon, maxlat = parts
-            if not (-180 <= minlon < maxlon <= 180 and -90 <= minlat < maxlat <= 90):
-                errors["bbox"] = [
-                    "Deze bbox klopt niet: minlon moet kleiner zijn dan maxlon en minlat kleiner dan maxlat, "
-                    "binnen -180..180 en -90..90."
-                ]
-            else:
-                bbox = (minlon, minlat, maxlon, maxlat)
+    if params.get("bbox"):
+        bbox = _bbox(params["bbox"], errors)
     elif zoom is not None and zoom >= PUNTEN_VANAF_ZOOM:
         errors["bbox"] = [f"Vanaf zoom {PUNTEN_VANAF_ZOOM} (losse meldingen) is bbox verplicht."]
     if zoom is None or "bbox" in errors:
@@ -341,16 +343,10 @@ class HotspotsView(APIView):
         except ValidationError as exc:
             errors.update(exc.message_dict)
             hotspot_filter = None
-        rd_box = None
-        if request.query_params.get("bbox"):
-            # Zoom does not matter for polygons; any valid value lets the bbox parser run.
-            params = request.query_params.copy()
-            params["zoom"] = "0"
-            viewport = _viewport(params, errors)
-            if viewport is not None and viewport.bbox is not None:
-                rd_box = rd_box_van(viewport.bbox)
-                if rd_box is None:
-                    return _geojson(b'{"type": "FeatureCollection", "features": []}')
+        bbox = _bbox(request.query_params["bbox"], errors) if request.query_params.get("bbox") else None
         if errors or hotspot_filter is None:
             return Response(errors, status=400)
+        rd_box = rd_box_van(bbox) if bbox is not None else None
+        if bbox is not None and rd_box is None:
+            return _geojson(b'{"type": "FeatureCollection", "features": []}')
         return _geojson(hotspots_kaart(filter=hotspot_filter, rd_box=rd_box))
