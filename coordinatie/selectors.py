@@ -230,7 +230,7 @@ def hotspot_verdeling(*, hotspot: Hotspot) -> dict[str, list[Aandeel]]:
     }
 
 
-def hotspot_leden(*, hotspot: Hotspot, limit: int = 200) -> list[Melding]:
+def hotspot_leden(*, hotspot: Hotspot, limit: int = 100) -> list[Melding]:
     return list(
         Melding.objects.filter(pk__in=HotspotMelding.objects.filter(hotspot=hotspot).values("melding_id"))
         .select_related("locatie_type")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import coordinatie_vereist, inzage_vereist, triage_vereist
-from hotspots.models import Hotspot
+from hotspots.models import Hotspot, HotspotMelding
 from kaart.filters import MeldingFilter, melding_filter_uit_query
 from meldingen.models import Buurt, Kanaal, LocatieType, MelderRol, Melding, Stadsdeel, Waarneming, Wijk
 from meldingen.workflow import InvalidTransition, MeldingStatus
@@ -294,6 +294,7 @@ def hotspot(request, pk: int):
             "tijdlijn": selectors.hotspot_tijdlijn(hotspot=h),
             "verdeling": selectors.hotspot_verdeling(hotspot=h),
             "leden": leden,
+            "aantal_leden": HotspotMelding.objects.filter(hotspot=h).count(),
             "identiteit": selectors.hotspot_identiteit(hotspot=h),
             "kaart": kaart,
         },
