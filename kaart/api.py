@@ -306,7 +306,7 @@ class KaartMeldingenView(APIView):
         body = meldingen_kaart_punten(
             filter=melding_filter,
             rd_box=rd_box,
-            pagina=Pagina(grootte=PAGINA_GROOTTE, na=na, volgende_basis=basis),
+            pagina=Pagina(grootte=PAGINA_GROOTTE, na=na, nummer=pagina, volgende_basis=basis),
         )
         return _geojson(body)
 

@@ -154,13 +154,16 @@ class Pagina:
     na: int | None
     # The next page's URL up to and including `na=`; the database appends the last id of this page.
     volgende_basis: str
+    # Page number from 1; only used (as an OFFSET) for a URL without `na`, typed or bookmarked.
+    nummer: int = 1
 
 
 def meldingen_kaart_punten(*, filter: MeldingFilter, rd_box: RdBox, pagina: Pagina) -> bytes:
     """The matching meldingen in `rd_box` as Points, newest first (by id), one page at a time.
 
-    Paging is by keyset (`id < na`), not OFFSET: a melding filed or re-triaged while a client walks
-    the pages neither appears twice nor pushes another one off a page. `aantal` is the total in the
+    Paging is by keyset (`id < na`, which `volgende` carries), not OFFSET: a melding filed or
+    re-triaged while a client walks the pages neither appears twice nor pushes another one off a
+    page. A bare `pagina=N` without `na` still works, as an OFFSET. `aantal` is the total in the
     box, whatever the page.
     """
     inner, params = _sql(
@@ -172,7 +175,7 @@ def meldingen_kaart_punten(*, filter: MeldingFilter, rd_box: RdBox, pagina: Pagi
         WITH m AS MATERIALIZED ({inner}),
         p AS (
             SELECT * FROM m WHERE %s::int IS NULL OR id < %s::int
-            ORDER BY id DESC LIMIT %s
+            ORDER BY id DESC LIMIT %s OFFSET %s
         )
         SELECT json_build_object(
             'type', 'FeatureCollection',
@@ -193,7 +196,8 @@ def meldingen_kaart_punten(*, filter: MeldingFilter, rd_box: RdBox, pagina: Pagi
     """  # noqa: S608
     n = pagina.grootte
     # One row more than the page tells whether there is a next page without a second query.
-    all_params = (*params, pagina.na, pagina.na, n + 1, n, pagina.volgende_basis, n, n)
+    offset = 0 if pagina.na is not None else (pagina.nummer - 1) * n
+    all_params = (*params, pagina.na, pagina.na, n + 1, offset, n, pagina.volgende_basis, n, n)
     return _one(sql, all_params)
 
 

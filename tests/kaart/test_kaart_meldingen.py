@@ -138,11 +138,15 @@ def test_paging_walks_every_point_exactly_once(coordinator, monkeypatch):
 
 def test_pagina_without_cursor_is_a_plain_page_number(coordinator, monkeypatch):
     monkeypatch.setattr(api, "PAGINA_GROOTTE", 5)
-    for i in range(7):
-        MeldingFactory(latlon=verschoven(BIJLMERPLEIN, i * 5, 0))
+    alle = [MeldingFactory(latlon=verschoven(BIJLMERPLEIN, i * 5, 0)).pk for i in range(12)]
     first = get(coordinator, straat()).json()
-    assert first["volgende"] is not None
     assert "pagina=2" in first["volgende"]
+    paginas = [
+        [f["id"] for f in get(coordinator, straat(extra=f"&pagina={n}")).json()["features"]] for n in (1, 2, 3, 4)
+    ]
+    assert paginas[0] == [f["id"] for f in first["features"]]
+    assert [len(p) for p in paginas] == [5, 5, 2, 0]
+    assert sorted(paginas[0] + paginas[1] + paginas[2]) == sorted(alle)
 
 
 # --- low zoom: the grid -----------------------------------------------------------------------------
