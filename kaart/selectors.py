@@ -135,6 +135,8 @@ def meldingen_kaart_grid_gecached(*, filter: MeldingFilter, rd_box: RdBox | None
     order by two concurrent filings, a location edited in the admin, retention coarsening a point)
     is bounded by `KAART_GRID_CACHE_SECONDS`.
     """
+    if rd_box is not None and bedekt_de_stad(rd_box):
+        rd_box = None  # every whole-city view shares one entry
     ttl = getattr(settings, "KAART_GRID_CACHE_SECONDS", 60)
     if ttl <= 0:
         return meldingen_kaart_grid(filter=filter, rd_box=rd_box, cel_m=cel_m)
