@@ -482,7 +482,7 @@ def explain(args) -> str:
     from django.db import connection, transaction
     from django.http import QueryDict
 
-    from kaart import api, selectors
+    from kaart import kaartbeeld, selectors
     from kaart.filters import melding_filter_uit_query
 
     out = []
@@ -499,13 +499,15 @@ def explain(args) -> str:
     try:
         f = melding_filter_uit_query(QueryDict(""))
         bbox = tuple(float(v) for v in CITY_BBOX.split(","))
-        cel = api.cel_m_voor_zoom(12)
+        cel = kaartbeeld.cel_m_voor_zoom(12)
         out.append("-- city z12")
-        selectors.meldingen_kaart_grid(filter=f, rd_box=api._snap(api.rd_box_van(bbox), cel), cel_m=cel)
+        selectors.meldingen_kaart_grid(filter=f, rd_box=kaartbeeld.snap(kaartbeeld.rd_box_van(bbox), cel), cel_m=cel)
         out.append("-- street z17")
         bbox = tuple(float(v) for v in STREET_BBOX.split(","))
         selectors.meldingen_kaart_punten(
-            filter=f, rd_box=api.rd_box_van(bbox), pagina=selectors.Pagina(grootte=500, na=None, volgende_basis="x")
+            filter=f,
+            rd_box=kaartbeeld.rd_box_van(bbox),
+            pagina=selectors.Pagina(grootte=500, na=None, volgende_basis="x"),
         )
     finally:
         selectors._one = real_one
