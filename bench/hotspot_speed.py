@@ -93,11 +93,14 @@ def database_prepare(db_url: str) -> None:
 
 VULLEN_SQL = """
 SELECT setseed(0.4242);
-CREATE TEMP TABLE bench_punt (locatie geometry(Point, 28992), observed_at timestamptz);
+CREATE TEMP TABLE bench_punt (locatie geometry(Point, 28992), observed_at timestamptz, buurt text);
+-- small pieces of the buurten make the point-in-polygon lookups of the cluster points cheap
+CREATE TEMP TABLE bench_buurtdeel AS SELECT code, ST_Subdivide(geometrie, 64) AS geom FROM meldingen_buurt;
+CREATE INDEX ON bench_buurtdeel USING gist (geom);
 -- background: points inside the populated buurten, weighted by population
-INSERT INTO bench_punt (locatie, observed_at)
+INSERT INTO bench_punt (locatie, observed_at, buurt)
 SELECT (ST_Dump(ST_GeneratePoints(b.geometrie, greatest(1, round(%(ruis)s::float * b.inwoners / t.totaal))::int, 42))).geom,
-       NULL
+       NULL, b.code
 FROM meldingen_buurt b, (SELECT sum(inwoners)::float AS totaal FROM meldingen_buurt WHERE inwoners > 0) t
 WHERE b.inwoners > 0;
 -- clusters: centres at population-weighted places (a sample of the background points), Gaussian spread
@@ -119,7 +122,8 @@ WITH codes AS (
            (SELECT array_agg(code ORDER BY code) FROM meldingen_waarneming) AS wn
 ),
 p AS (
-    SELECT p.locatie, p.observed_at, (SELECT b.code FROM meldingen_buurt b WHERE ST_Intersects(b.geometrie, p.locatie) LIMIT 1) AS buurt
+    SELECT p.locatie, p.observed_at,
+           coalesce(p.buurt, (SELECT b.code FROM bench_buurtdeel b WHERE ST_Intersects(b.geom, p.locatie) LIMIT 1)) AS buurt
     FROM bench_punt p
 )
 INSERT INTO meldingen_melding (meldcode, status, afwijs_reden, kanaal, locatie, buurt_id, locatie_omschrijving,
@@ -156,7 +160,7 @@ def meldingen_vullen(n: int) -> int:
         cur.execute(INSERT_SQL, {"n": n})
         cur.execute("SELECT count(*) FROM meldingen_melding")
         stored = cur.fetchone()[0]
-        cur.execute("DROP TABLE bench_punt")
+        cur.execute("DROP TABLE bench_punt, bench_buurtdeel")
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE meldingen_melding")
     return stored

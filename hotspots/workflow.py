@@ -65,8 +65,11 @@ def gewenste_status(huidig: str, *, heeft_cluster: bool, dagen: int, trend: str,
     """
     if huidig == S.OPGELOST:
         return huidig
+    # Quiet for the whole period is resolved, even while old reports still form a cluster in the window.
+    if stil:
+        return S.OPGELOST
     if not heeft_cluster:
-        return S.OPGELOST if stil else S.AFKOELEND
+        return S.AFKOELEND
     if trend == Trend.DALEND:
         return S.AFKOELEND
     if huidig == S.OPKOMEND:

@@ -163,6 +163,7 @@ SELECT n.hotspot_id, n.melding_id, false, ''
 FROM hotspot_leden_nieuw n
 WHERE NOT EXISTS (
     SELECT 1 FROM hotspots_hotspotmelding hm WHERE hm.hotspot_id = n.hotspot_id AND hm.melding_id = n.melding_id)
+ORDER BY n.hotspot_id, n.melding_id  -- index order: the first run inserts every member
 """
 
 SCORES_SQL = """
@@ -207,9 +208,12 @@ def hotspot_recompute(*, as_of: datetime) -> RecomputeResultaat | None:
 
     # Clusters without a hotspot: a split-off of an old hotspot (overlaps one that already got its
     # larger part) or a new place.
+    stil_grens = as_of - timedelta(days=_stil_dagen())
     for ci, cluster in enumerate(clusters):
         if ci in hotspot_van:
             continue
+        if cluster.laatste <= stil_grens:
+            continue  # a place that was busy once but has been quiet for the whole period: history, not a hotspot
         bron_id = max(gedeeld_met.get(ci, []), key=lambda t: (t[0], -t[1]), default=(0, None))[1]
         if bron_id is not None:
             bron = per_id[bron_id]
@@ -223,14 +227,17 @@ def hotspot_recompute(*, as_of: datetime) -> RecomputeResultaat | None:
             res.aangemaakt.append(nieuw.pk)
         leden_van[ci] = nieuw.pk
 
-    stil_grens = as_of - timedelta(days=_stil_dagen())
     for hotspot in levend:
         ci = cluster_van.get(hotspot.pk)
         if ci is not None:
             cluster = clusters[ci]
             _bijwerken(hotspot, cluster, as_of=as_of)
             naar = gewenste_status(
-                hotspot.status, heeft_cluster=True, dagen=cluster.dagen, trend=cluster.trend, stil=False
+                hotspot.status,
+                heeft_cluster=True,
+                dagen=cluster.dagen,
+                trend=cluster.trend,
+                stil=cluster.laatste <= stil_grens,
             )
             _status_zetten(hotspot, naar, as_of=as_of, reden=f"trend {cluster.trend}, {cluster.dagen} dagen")
             hotspot.save()

@@ -111,3 +111,19 @@ def test_koppelen_kiest_eerst_de_grootste_jaccard():
     oud = {1: frozenset({1, 2, 3}), 2: frozenset({3, 4, 5, 6})}
     nieuw = [frozenset({1, 2, 3, 4, 5, 6}), frozenset({9})]
     assert koppelen(oud, nieuw) == [(2, 0, 4 / 6)]
+
+
+def test_stille_plek_is_opgelost_ook_als_oude_meldingen_nog_een_cluster_vormen(db, as_of, settings):
+    # given a hotspot whose last report is 40 days before as_of (still inside the 90-day window)
+    settings.HOTSPOT_QUIET_DAYS = 28
+    plant(BIJLMERPLEIN, eind=as_of - timedelta(days=39))
+    hotspot_recompute(as_of=as_of - timedelta(days=38))
+    (hotspot,) = _levend()
+    # when recomputed after the quiet period
+    hotspot_recompute(as_of=as_of)
+    # then it is resolved, and a city without history would not even create it
+    hotspot.refresh_from_db()
+    assert hotspot.status == HotspotStatus.OPGELOST
+    assert not _levend()
+    Hotspot.objects.all().delete()
+    assert hotspot_recompute(as_of=as_of + timedelta(minutes=1)).aangemaakt == []
