@@ -3,6 +3,7 @@
 
 run: bootstrap
 	.venv/bin/python manage.py seed_demo
+	.venv/bin/python manage.py detect_hotspots
 	scripts/run.sh
 
 test: bootstrap-test
