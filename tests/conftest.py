@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
+from config.celery import app as celery_app
 from integrations.geocoding import get_geocoder
 from tests.fakes.pdok import FakePDOK
 
@@ -89,3 +90,13 @@ def fake_pdok(fake_pdok_server, settings):
     get_geocoder.cache_clear()
     yield fake_pdok_server
     get_geocoder.cache_clear()
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks run in the calling thread, errors propagate: for tests that follow a task's effect."""
+    conf = celery_app.conf
+    vorige = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager, conf.task_eager_propagates = True, True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = vorige

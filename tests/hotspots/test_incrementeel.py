@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from config.celery import app as celery_app
 from hotspots import tasks
 from hotspots.models import Hotspot, HotspotDrempel, HotspotEvent, HotspotKandidaat, HotspotMelding
 from hotspots.services import HotspotNietLevend, hotspot_assign, hotspot_melding_koppelen, hotspot_recompute
@@ -16,15 +15,6 @@ from meldingen.services import melding_create
 from meldingen.validation import MeldingInvoer
 from tests.factories import MeldingFactory
 from tests.hotspots.conftest import BIJLMERPLEIN, DAM, plant, verschoven
-
-
-@pytest.fixture
-def eager_celery():
-    conf = celery_app.conf
-    vorige = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager, conf.task_eager_propagates = True, True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = vorige
 
 
 def _invoer(latlon, **kwargs) -> MeldingInvoer:

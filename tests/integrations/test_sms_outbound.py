@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from integrations.models import SmsAbonnement, SmsBericht, SmsGesprek, UitgaandSms, UitgaandSmsStatus
 from integrations.tasks import sms_backoff, sms_versturen
 from integrations.twilio.crypto import nummer_versleutelen
@@ -51,15 +50,6 @@ def twilio(fake_twilio_server, settings):
     fake_twilio_server.reset()
     yield fake_twilio_server
     fake_twilio_server.reset()
-
-
-@pytest.fixture
-def eager_celery():
-    conf = celery_app.conf
-    vorige = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager, conf.task_eager_propagates = True, True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = vorige
 
 
 def abonnement_maken(*, melding=None, taal="nl", nummer=NUMMER, dagen_oud=0) -> SmsAbonnement:
