@@ -11,8 +11,10 @@ is transformed to WGS84 (EPSG:4326).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,6 +27,8 @@ from meldingen.models import RD_SRID, Melding
 from meldingen.workflow import MeldingStatus
 
 from .filters import HotspotFilter, MeldingFilter, meldingen_filteren
+
+logger = logging.getLogger(__name__)
 
 # (xmin, ymin, xmax, ymax) in RD metres.
 RdBox = tuple[float, float, float, float]
@@ -142,10 +146,16 @@ def meldingen_kaart_grid_gecached(*, filter: MeldingFilter, rd_box: RdBox | None
         return meldingen_kaart_grid(filter=filter, rd_box=rd_box, cel_m=cel_m)
     sleutel = f"{meldingen_versie()}|{cel_m}|{rd_box}|{filter.als_query()}"
     key = "kaart:grid:" + hashlib.sha256(sleutel.encode()).hexdigest()[:32]
-    body = cache.get(key)
+    try:
+        body = cache.get(key)
+    except Exception:
+        # The cache only saves work: without Redis the map still answers, just slower.
+        logger.warning("kaart: cache niet bereikbaar", exc_info=True)
+        return meldingen_kaart_grid(filter=filter, rd_box=rd_box, cel_m=cel_m)
     if body is None:
         body = meldingen_kaart_grid(filter=filter, rd_box=rd_box, cel_m=cel_m)
-        cache.set(key, body, ttl)
+        with contextlib.suppress(Exception):
+            cache.set(key, body, ttl)
     return body
 
 

@@ -327,3 +327,15 @@ def test_grid_without_cache_gives_the_same(coordinator, settings):
     cached = get(coordinator, "zoom=13").content
     settings.KAART_GRID_CACHE_SECONDS = 0
     assert get(coordinator, "zoom=13").content == cached
+
+
+def test_grid_answers_without_redis(coordinator, settings, caplog):
+    # given: a cache that cannot be reached (a closed loopback port)
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    MeldingFactory()
+    # then: the map still answers, computed
+    body = get(coordinator, "zoom=12").json()
+    assert body["aantal"] == 1
+    assert "cache niet bereikbaar" in caplog.text
