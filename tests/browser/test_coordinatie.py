@@ -84,6 +84,14 @@ def test_coordinator_filtert_triageert_en_opent_een_hotspot(page, app_server, st
     assert sorted(wachtrij_codes(page)) == sorted(m.meldcode for m in stad["boxen"])
     assert page.locator("#kaartstatus").inner_text() != status_alle
     assert page.locator("#kaartstatus").inner_text().startswith("4 ")
+    # the hotspot is drawn under the reports, and its popup leads to its page
+    vlak = page.locator(".leaflet-hotspots-pane path.leaflet-interactive")
+    vlak.first.wait_for()
+    assert vlak.count() == 1
+    vlak.first.dispatch_event("click")
+    link = page.locator(".leaflet-popup-content a")
+    assert link.inner_text() == f"Hotspot {stad['hotspot'].pk}"
+    assert link.get_attribute("href") == f"/coordinatie/hotspots/{stad['hotspot'].pk}/"
     # and the URL alone reproduces the view
     gedeeld = page.url
     page.goto(gedeeld)
