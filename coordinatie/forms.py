@@ -5,7 +5,7 @@ from meldingen.models import Melding
 from meldingen.services import meldcode_normalize
 from meldingen.workflow import AfwijsReden
 
-from .models import NOTITIE_MAX
+from .models import NOTITIE_MAX, InzagePagina
 from .services import BulkActie
 
 # Rejecting as a duplicate has its own step (with the original); these are the other reasons.
@@ -80,5 +80,6 @@ class BulkForm(forms.Form):
 class InzageFilterForm(forms.Form):
     gebruiker = forms.CharField(label=_("Gebruiker"), max_length=150, required=False)
     meldcode = forms.CharField(label=_("Meldcode"), max_length=20, required=False)
+    pagina = forms.ChoiceField(label=_("Pagina"), choices=[("", _("Alle")), *InzagePagina.choices], required=False)
     van = forms.DateField(label=_("Van"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     tot = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

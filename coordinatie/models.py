@@ -33,6 +33,8 @@ class Notitie(models.Model):
 
 class InzagePagina(models.TextChoices):
     MELDING = "melding", _("Meldingpagina")
+    # The queue shows the reporter's own words too, so showing a melding there is a view as well.
+    WACHTRIJ = "wachtrij", _("Wachtrij")
 
 
 class Inzage(models.Model):

@@ -257,9 +257,16 @@ def hotspot_identiteit(*, hotspot: Hotspot) -> dict:
 
 
 def inzage_zoeken(
-    *, gebruiker: str = "", meldcode: str = "", van: dt.date | None = None, tot: dt.date | None = None
+    *,
+    gebruiker: str = "",
+    meldcode: str = "",
+    pagina: str = "",
+    van: dt.date | None = None,
+    tot: dt.date | None = None,
 ) -> QuerySet[Inzage]:
     qs = Inzage.objects.all()
+    if pagina:
+        qs = qs.filter(pagina=pagina)
     if gebruiker:
         qs = qs.filter(gebruikersnaam__iexact=gebruiker.strip())
     if meldcode:

@@ -76,6 +76,22 @@ def inzage_vastleggen(*, melding: Melding, gebruiker: AbstractBaseUser, pagina: 
     )
 
 
+def inzagen_vastleggen(*, meldingen: list[Melding], gebruiker: AbstractBaseUser, pagina: str) -> None:
+    """One row per melding shown on a list page, in one insert."""
+    Inzage.objects.bulk_create(
+        [
+            Inzage(
+                gebruiker=gebruiker,
+                gebruikersnaam=gebruiker.get_username(),
+                melding_id=m.pk,
+                meldcode=m.meldcode,
+                pagina=pagina,
+            )
+            for m in meldingen
+        ]
+    )
+
+
 class BulkActie:
     ACCEPTEREN = "accepteren"
     AFWIJZEN = "afwijzen"

@@ -25,7 +25,7 @@ from meldingen.workflow import InvalidTransition, MeldingStatus
 
 from . import selectors, services
 from .forms import AFWIJS_REDENEN, BulkForm, InzageFilterForm, TriageActie, TriageForm
-from .models import Notitie
+from .models import InzagePagina, Notitie
 
 WACHTRIJ_PER_PAGINA = 25
 INZAGE_PER_PAGINA = 50
@@ -97,6 +97,9 @@ def werkscherm(request):
     ids = [m.pk for m in pagina.object_list]
     kandidaten = selectors.dubbel_kandidaten(melding_ids=ids)
     hotspots = selectors.hotspot_keuzes(melding_ids=ids)
+    services.inzagen_vastleggen(
+        meldingen=list(pagina.object_list), gebruiker=request.user, pagina=InzagePagina.WACHTRIJ
+    )
     labels = _waarneming_labels()
     items = [
         {

@@ -195,3 +195,23 @@ def test_hotspotpagina_met_leden_en_identiteit(als, client, hotspot_met_leden):
     html = client.get(f"/coordinatie/hotspots/{opgegaan.pk}/").content.decode()
     assert "Samengevoegd in" in html
     assert f'href="/coordinatie/hotspots/{hotspot.pk}/"' in html
+
+
+def test_de_wachtrij_toont_omschrijvingen_en_telt_dus_als_inzage(als, client):
+    # given: two new meldingen and one that is no longer in the queue
+    nieuw = [MeldingFactory(omschrijving="Eigen woorden van de melder."), MeldingFactory()]
+    MeldingFactory(status="afgehandeld")
+    als(Rol.COORDINATOR, "coord-q")
+    # when
+    client.get("/coordinatie/")
+    # then: one row per melding shown, marked as a queue view
+    rijen = Inzage.objects.filter(gebruikersnaam="coord-q")
+    assert sorted(rijen.values_list("meldcode", flat=True)) == sorted(m.meldcode for m in nieuw)
+    assert set(rijen.values_list("pagina", flat=True)) == {"wachtrij"}
+    # and the auditor can tell queue views from page views
+    client.get(f"/coordinatie/meldingen/{nieuw[0].pk}/")
+    als(Rol.AUDITOR, "privacy-q")
+    assert "1 inzage" in client.get("/coordinatie/inzage/?pagina=melding").content.decode()
+    html = client.get("/coordinatie/inzage/?pagina=wachtrij").content.decode()
+    assert "2 inzagen" in html
+    assert "Wachtrij" in html
