@@ -190,6 +190,8 @@ def test_sneltoetsen_in_de_wachtrij(page, app_server, stad):
         page.keyboard.press("a")
     assert Melding.objects.get(pk=tweede.pk).status == "in_behandeling"
     assert Melding.objects.get(pk=eerste.pk).status == "nieuw"
+    # and the focus stays in the queue, on the melding now at that place
+    page.wait_for_function(f"() => document.activeElement.id === 'melding-{eerste.pk}'")
 
 
 def test_zonder_javascript_werken_filter_en_wachtrij(page_without_js, app_server, stad):

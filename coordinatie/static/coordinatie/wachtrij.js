@@ -43,6 +43,20 @@
     }
     e.preventDefault();
   });
+  // After a step the page reloads; keep the place in the queue so the next melding has the focus.
+  var SLEUTEL = "wachtrij-plek";
+  lijst.addEventListener("submit", function (e) {
+    var item = e.target.closest(".kaartje");
+    if (item) {
+      try { sessionStorage.setItem(SLEUTEL, String(items().indexOf(item))); } catch (err) { /* private mode */ }
+    }
+  });
+  try {
+    var plek = sessionStorage.getItem(SLEUTEL);
+    sessionStorage.removeItem(SLEUTEL);
+    if (plek !== null && items().length) { kies(items()[Math.min(parseInt(plek, 10) || 0, items().length - 1)]); }
+  } catch (err) { /* private mode */ }
+
   lijst.addEventListener("click", function (e) {
     var knop = e.target.closest(".toon-op-kaart");
     if (!knop) { return; }
