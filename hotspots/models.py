@@ -6,7 +6,7 @@ Geometry in EPSG:28992 like the meldingen; WGS84 only on export.
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
-from meldingen.models import RD_SRID, Buurt, Melding, Wijk
+from meldingen.models import RD_SRID, Buurt, Melding
 
 from .workflow import HotspotEventSoort, HotspotStatus, Trend
 
@@ -91,16 +91,16 @@ class HotspotScore(models.Model):
 
 
 class HotspotDrempel(models.Model):
-    """The local minpoints per wijk from the last recompute, so the incremental step can test a new
-    melding's neighbourhood against the same threshold without recounting the wijk."""
+    """The local minpoints per buurt from the last recompute, so the incremental step can test a new
+    melding's neighbourhood against the same threshold without recounting the city."""
 
-    wijk = models.OneToOneField(Wijk, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    buurt = models.OneToOneField(Buurt, primary_key=True, on_delete=models.CASCADE, related_name="+")
     minpoints = models.PositiveIntegerField()
     as_of = models.DateTimeField()
 
 
 class HotspotKandidaat(models.Model):
-    """A new melding outside every hotspot whose neighbourhood already reaches its wijk's threshold:
+    """A new melding outside every hotspot whose neighbourhood already reaches its buurt's threshold:
     a place that may become a hotspot at the next recompute. The recompute clears them all."""
 
     melding = models.OneToOneField(Melding, on_delete=models.CASCADE, related_name="+")

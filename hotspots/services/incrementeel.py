@@ -37,11 +37,10 @@ RETURNING id
 """
 
 # Outside every hotspot: count the counted meldingen within EPS_M over the window (GiST on locatie)
-# against the wijk's threshold from the last recompute, and register a candidate when it is reached.
+# against the buurt's threshold from the last recompute, and register a candidate when it is reached.
 KANDIDAAT_SQL = f"""
 WITH m AS (
-    SELECT m.id, m.locatie, m.observed_at, b.wijk_id FROM meldingen_melding m
-    JOIN meldingen_buurt b ON b.code = m.buurt_id
+    SELECT m.id, m.locatie, m.observed_at, m.buurt_id FROM meldingen_melding m
     WHERE m.id = %(melding_id)s AND m.status <> 'afgewezen' AND m.duplicaat_van_id IS NULL
       AND NOT EXISTS (SELECT 1 FROM hotspots_hotspotmelding hm WHERE hm.melding_id = m.id)
 ),
@@ -51,7 +50,7 @@ telling AS (
             WHERE ST_DWithin(w.locatie, m.locatie, {EPS_M})
               AND w.observed_at > m.observed_at - interval '{VENSTER_DAGEN} days'
               AND w.status <> 'afgewezen' AND w.duplicaat_van_id IS NULL) AS n
-    FROM m LEFT JOIN hotspots_hotspotdrempel d ON d.wijk_id = m.wijk_id
+    FROM m LEFT JOIN hotspots_hotspotdrempel d ON d.buurt_id = m.buurt_id
 )
 INSERT INTO hotspots_hotspotkandidaat (melding_id, buren, minpoints, geregistreerd_op)
 SELECT id, n, k, now() FROM telling WHERE n >= k
@@ -66,7 +65,7 @@ VERVROEGD_NA_S = 60
 
 def hotspot_assign(*, melding_id: int) -> int | None:
     """Joins the melding to the strongest living hotspot whose polygon holds it and returns that
-    hotspot's id. Otherwise, when the melding's neighbourhood reaches its wijk's threshold, registers
+    hotspot's id. Otherwise, when the melding's neighbourhood reaches its buurt's threshold, registers
     it as a candidate and schedules an early recompute; returns None. Idempotent.
     """
     with connection.cursor() as cursor:

@@ -285,7 +285,7 @@ def hotspot_recompute(*, as_of: datetime) -> RecomputeResultaat | None:
         # The thresholds of this run, for the incremental step; the candidates are now clusters or not.
         cursor.execute("DELETE FROM hotspots_hotspotdrempel")
         cursor.execute(
-            "INSERT INTO hotspots_hotspotdrempel (wijk_id, minpoints, as_of) SELECT wijk_id, k, %s FROM hotspot_drempel",
+            "INSERT INTO hotspots_hotspotdrempel (buurt_id, minpoints, as_of) SELECT buurt_id, k, %s FROM hotspot_drempel",
             [as_of],
         )
         cursor.execute(SCORES_SQL, {"as_of": as_of})
