@@ -194,6 +194,10 @@ def methode_instellen(
 
         module.trend_bepalen = trend_bepalen
     delen = [f"{k}={v}" for k, v in constanten.items()]
+    if achtergrond == "wijk" and drempel == "sigma" and not twee_pass and not trend_min:
+        # The defaults run the code as it is: since 2026-11-22 it has the population background, the
+        # second pass and the 14-day minimum built in (the variants below patch the older text).
+        return ", ".join([*delen, "as in hotspots/services/clustering.py"])
     delen += [f"background={achtergrond}", f"threshold={drempel}"]
     delen += ["two-pass background"] if twee_pass else []
     delen += [f"dalend below {trend_min} reports in 14 days"] if trend_min else []
@@ -540,7 +544,7 @@ def main(argv: list[str] | None = None) -> int:
         "--achtergrond",
         choices=("wijk", "bevolking"),
         default="wijk",
-        help="bevolking: max(wijk rate, population rate)",
+        help="bevolking: max(wijk rate, population rate) (built into the code since 2026-11-22; patches the older text)",
     )
     parser.add_argument("--twee-pass", action="store_true", help="wijk background without the first pass's cores")
     parser.add_argument("--trend-min", type=int, default=0, help="dalend below this many reports in 14 days")
