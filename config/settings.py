@@ -225,6 +225,8 @@ MELDING_RETENTION_DAYS = int(env("MELDING_RETENTION_DAYS", "365"))
 # After this many days a melding's point is moved to the centre of its square of LOCATIE_GROF_M metres.
 MELDING_LOCATIE_GROF_DAYS = int(env("MELDING_LOCATIE_GROF_DAYS", "730"))
 MELDING_LOCATIE_GROF_M = int(env("MELDING_LOCATIE_GROF_M", "100"))
+# The city-wide map grid is cached per data version; this bounds what the version cannot see (kaart/).
+KAART_GRID_CACHE_SECONDS = int(env("KAART_GRID_CACHE_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,

@@ -141,7 +141,7 @@ def meldingen_kaart_grid_gecached(*, filter: MeldingFilter, rd_box: RdBox | None
     """
     if rd_box is not None and bedekt_de_stad(rd_box):
         rd_box = None  # every whole-city view shares one entry
-    ttl = getattr(settings, "KAART_GRID_CACHE_SECONDS", 60)
+    ttl = settings.KAART_GRID_CACHE_SECONDS
     if ttl <= 0:
         return meldingen_kaart_grid(filter=filter, rd_box=rd_box, cel_m=cel_m)
     sleutel = f"{meldingen_versie()}|{cel_m}|{rd_box}|{filter.als_query()}"
