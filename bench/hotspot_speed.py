@@ -5,7 +5,7 @@ What it does, per size in ``--sizes`` (default 100,000 and 1,000,000 meldingen):
 
 1. Fills its own database (default ``ww_hotspot_bench``; ``--database-url`` overrides; created with
    PostGIS, migrated and loaded with the real buurten when missing) with exactly that many meldingen,
-   all observed inside the 90-day window that ends at the as-of moment, generated in SQL with a fixed
+   all observed inside the method's window (60 days) that ends at the as-of moment, generated in SQL with a fixed
    seed: 70 % background noise at random points inside the buurten weighted by population
    (``ST_GeneratePoints``), 30 % in Gaussian clusters (one per 1,000 meldingen, sd 40-120 m).
 2. Measures, alternating so that a busy machine hurts both alike (``--repeat`` rounds, median kept):
@@ -48,6 +48,9 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 
 def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+VENSTER_DAGEN = 60  # hotspots.services.clustering.VENSTER_DAGEN; checked after django_setup
 
 
 def django_setup(db_url: str) -> None:
@@ -113,7 +116,7 @@ SELECT ST_SetSRID(ST_MakePoint(ST_X(c) + sd * sqrt(-2 * ln(1 - random())) * cos(
                                ST_Y(c) + sd * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())), 28992),
        NULL
 FROM centra, n, generate_series(1, n.n);
-UPDATE bench_punt SET observed_at = %(as_of)s - random() * interval '89 days 23 hours';
+UPDATE bench_punt SET observed_at = %(as_of)s - random() * (%(venster)s * interval '1 day' - interval '1 hour');
 """
 
 INSERT_SQL = """
@@ -155,7 +158,13 @@ def meldingen_vullen(n: int) -> int:
         clusters = max(1, n // 1000)
         cur.execute(
             VULLEN_SQL,
-            {"ruis": ruis, "clusters": clusters, "per_cluster": max(1, in_clusters // clusters), "as_of": AS_OF},
+            {
+                "ruis": ruis,
+                "clusters": clusters,
+                "per_cluster": max(1, in_clusters // clusters),
+                "as_of": AS_OF,
+                "venster": VENSTER_DAGEN,
+            },
         )
         cur.execute(INSERT_SQL, {"n": n})
         cur.execute("SELECT count(*) FROM meldingen_melding")
@@ -182,7 +191,7 @@ def bare_meten() -> tuple[float, int, int]:
 
     with connection.cursor() as cur:
         t = time.perf_counter()
-        cur.execute(BARE_SQL, {"start": AS_OF - timedelta(days=90), "as_of": AS_OF})
+        cur.execute(BARE_SQL, {"start": AS_OF - timedelta(days=VENSTER_DAGEN), "as_of": AS_OF})
         clusters, geclusterd = cur.fetchone()
         return time.perf_counter() - t, clusters, geclusterd
 
@@ -306,6 +315,9 @@ def main() -> None:
 
     database_prepare(args.database_url)
     django_setup(args.database_url)
+    from hotspots.services import VENSTER_DAGEN as venster
+
+    assert venster == VENSTER_DAGEN, f"the method's window is {venster} days: update VENSTER_DAGEN here"
     rows = []
     t0 = time.time()
     for n in [int(s) for s in args.sizes.split(",") if s]:

@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
 
+from meldingen.models import RD_SRID
+
 # 60 days, not 90: a new place is found sooner and a place that went quiet leaves sooner (the quality
 # bench: PAI 103 → 123, SF capture stays above 50 %).
 VENSTER_DAGEN = 60
@@ -57,13 +59,15 @@ DISC_M2 = len(BUREN) * CEL_M * CEL_M
 # one sequential pass (the window is most of the table when it matters).
 VENSTER_SQL = f"""
 CREATE TEMP TABLE hotspot_venster ON COMMIT DROP AS
-SELECT m.id, m.locatie, ST_X(m.locatie) AS x, ST_Y(m.locatie) AS y, m.observed_at, m.buurt_id, b.wijk_id,
+SELECT m.id, ST_X(m.locatie) AS x, ST_Y(m.locatie) AS y, m.observed_at, m.buurt_id, b.wijk_id,
        m.locatie_type_id, m.waarnemingen,
-       floor(ST_X(m.locatie) / {CEL_M})::int AS cx, floor(ST_Y(m.locatie) / {CEL_M})::int AS cy
+       floor(ST_X(m.locatie) / {CEL_M})::int AS cx, floor(ST_Y(m.locatie) / {CEL_M})::int AS cy,
+       {{sleutels}}
 FROM meldingen_melding m JOIN meldingen_buurt b ON b.code = m.buurt_id
 WHERE m.observed_at > %(start)s AND m.observed_at <= %(as_of)s
   AND m.status <> 'afgewezen' AND m.duplicaat_van_id IS NULL
 """  # noqa: S608 (constants only; values are parameters)
+
 
 # Step 2: near-identical reports: within BIJNA_GELIJK_M and BIJNA_GELIJK_MIN of an earlier one (by
 # time, then id). Four grids of space-time boxes (4·BIJNA_GELIJK_M square, 4·BIJNA_GELIJK_MIN long),
@@ -71,28 +75,46 @@ WHERE m.observed_at > %(start)s AND m.observed_at <= %(as_of)s
 # at most one box boundary per dimension, so at most three grids separate it and the fourth holds it in
 # one box. Grouping by box (hash aggregates, no sort, no neighbour search) finds the few reports that
 # have company, and only those are compared pairwise.
+def _sleutel(g: int) -> str:
+    """The box of grid g (0-3) as one bigint: x box, y box and time box."""
+    m, minuten = BIJNA_GELIJK_M, BIJNA_GELIJK_MIN
+    return (
+        f"(floor((ST_X(m.locatie) + {g * m}) / {4 * m})::bigint * 1000000"
+        f" + floor((ST_Y(m.locatie) + {g * m}) / {4 * m})::bigint) * 1000000"
+        f" + floor((date_part('epoch', m.observed_at) + {g * 60 * minuten}) / {240 * minuten})::bigint AS s{g}"
+    )
+
+
+VENSTER_SQL = VENSTER_SQL.replace("{sleutels}", ", ".join(_sleutel(g) for g in range(4)))
+
 DUBBEL_SQL = f"""
 CREATE TEMP TABLE hotspot_dubbel ON COMMIT DROP AS
-WITH sleutels AS (
-    SELECT v.id, o.g,
-           (floor((v.x + o.g * {BIJNA_GELIJK_M}) / {4 * BIJNA_GELIJK_M})::bigint * 1000000
-            + floor((v.y + o.g * {BIJNA_GELIJK_M}) / {4 * BIJNA_GELIJK_M})::bigint) * 1000000
-           + floor((date_part('epoch', v.observed_at) + o.g * {60 * BIJNA_GELIJK_MIN}) / {240 * BIJNA_GELIJK_MIN})::bigint
-               AS sleutel
-    FROM hotspot_venster v CROSS JOIN (VALUES (0), (1), (2), (3)) AS o(g)
+WITH gedeeld AS MATERIALIZED (
+    -- one scan, four hash tables: the boxes that hold more than one report
+    SELECT s0, s1, s2, s3 FROM hotspot_venster
+    GROUP BY GROUPING SETS ((s0), (s1), (s2), (s3)) HAVING count(*) > 1
 ),
-groepen AS (
-    SELECT g, sleutel FROM sleutels GROUP BY g, sleutel HAVING count(*) > 1
+kandidaat AS MATERIALIZED (
+    SELECT v.id, v.x, v.y, v.observed_at, v.s0, v.s1, v.s2, v.s3 FROM hotspot_venster v
+    WHERE v.s0 IN (SELECT s0 FROM gedeeld WHERE s0 IS NOT NULL)
+       OR v.s1 IN (SELECT s1 FROM gedeeld WHERE s1 IS NOT NULL)
+       OR v.s2 IN (SELECT s2 FROM gedeeld WHERE s2 IS NOT NULL)
+       OR v.s3 IN (SELECT s3 FROM gedeeld WHERE s3 IS NOT NULL)
 ),
-kandidaat AS (
-    SELECT s.g, s.sleutel, v.id, v.x, v.y, v.observed_at
-    FROM sleutels s JOIN groepen USING (g, sleutel) JOIN hotspot_venster v ON v.id = s.id
+paren AS (
+    SELECT a.id AS a, a.x, a.y, a.observed_at AS t, b.id AS b, b.x AS bx, b.y AS by, b.observed_at AS bt
+    FROM kandidaat a JOIN kandidaat b ON b.s0 = a.s0
+    UNION ALL
+    SELECT a.id, a.x, a.y, a.observed_at, b.id, b.x, b.y, b.observed_at FROM kandidaat a JOIN kandidaat b ON b.s1 = a.s1
+    UNION ALL
+    SELECT a.id, a.x, a.y, a.observed_at, b.id, b.x, b.y, b.observed_at FROM kandidaat a JOIN kandidaat b ON b.s2 = a.s2
+    UNION ALL
+    SELECT a.id, a.x, a.y, a.observed_at, b.id, b.x, b.y, b.observed_at FROM kandidaat a JOIN kandidaat b ON b.s3 = a.s3
 )
-SELECT DISTINCT a.id FROM kandidaat a JOIN kandidaat b
-  ON b.g = a.g AND b.sleutel = a.sleutel
- AND (b.observed_at, b.id) < (a.observed_at, a.id)
- AND b.observed_at >= a.observed_at - interval '{BIJNA_GELIJK_MIN} minutes'
- AND (a.x - b.x) ^ 2 + (a.y - b.y) ^ 2 <= {BIJNA_GELIJK_M} ^ 2;
+SELECT DISTINCT a AS id FROM paren
+WHERE (bt, b) < (t, a)
+  AND bt >= t - interval '{BIJNA_GELIJK_MIN} minutes'
+  AND (x - bx) ^ 2 + (y - by) ^ 2 <= {BIJNA_GELIJK_M} ^ 2;
 DELETE FROM hotspot_venster v USING hotspot_dubbel d WHERE d.id = v.id
 """  # noqa: S608
 
@@ -121,20 +143,32 @@ UPDATE hotspot_drempel SET k = greatest({_k("f_wijk")}, {_k("coalesce(l_bev, 0)"
 """  # noqa: S608
 
 # Step 4: the core cells: cells holding counted reports whose disc holds the cell's threshold (the
-# highest k among its reports' buurten: at a border the stricter one).
+# highest k among its reports' buurten: at a border the stricter one). The disc sums do not depend on
+# the thresholds, so they are summed once (one hash join of the cells with their 13 offsets) and both
+# passes only compare.
 KERN_SQL = f"""
+CREATE TEMP TABLE hotspot_celbuurt ON COMMIT DROP AS
+SELECT cx, cy, buurt_id, count(*) AS n FROM hotspot_venster GROUP BY cx, cy, buurt_id;
 CREATE TEMP TABLE hotspot_cel ON COMMIT DROP AS
-SELECT v.cx, v.cy, count(*) AS n, max(d.k) AS k
-FROM hotspot_venster v JOIN hotspot_drempel d ON d.buurt_id = v.buurt_id
-GROUP BY v.cx, v.cy;
-CREATE TEMP TABLE hotspot_kern ON COMMIT DROP AS
-SELECT c.cx, c.cy
+SELECT cx, cy, sum(n) AS n FROM hotspot_celbuurt GROUP BY cx, cy;
+CREATE TEMP TABLE hotspot_som ON COMMIT DROP AS
+SELECT c.cx, c.cy, sum(b.n) AS som
 FROM hotspot_cel c
 CROSS JOIN (VALUES {BUREN_VALUES}) AS o(dx, dy)
 JOIN hotspot_cel b ON b.cx = c.cx + o.dx AND b.cy = c.cy + o.dy
-GROUP BY c.cx, c.cy, c.k
-HAVING sum(b.n) >= c.k
+GROUP BY c.cx, c.cy;
+{{kern}}
 """  # noqa: S608
+
+KERN_TEST_SQL = """
+CREATE TEMP TABLE hotspot_kern ON COMMIT DROP AS
+SELECT s.cx, s.cy
+FROM hotspot_som s
+JOIN (SELECT cb.cx, cb.cy, max(d.k) AS k FROM hotspot_celbuurt cb JOIN hotspot_drempel d USING (buurt_id)
+      GROUP BY cb.cx, cb.cy) k USING (cx, cy)
+WHERE s.som >= k.k
+"""
+KERN_SQL = KERN_SQL.format(kern=KERN_TEST_SQL)
 
 # Step 4b, the second pass: a hotspot raises its own wijk's background (and so does the place a
 # hotspot was chased from, for the place it moved to). Count each wijk again without the reports in
@@ -145,15 +179,15 @@ FROM (
     SELECT w.code AS wijk_id, coalesce(n.n, 0) * {DISC_M2}::float / nullif(ST_Area(w.geometrie), 0) AS lambda
     FROM meldingen_wijk w
     LEFT JOIN (
-        SELECT v.wijk_id, count(*) AS n FROM hotspot_venster v
-        WHERE NOT EXISTS (SELECT 1 FROM hotspot_kern k WHERE k.cx = v.cx AND k.cy = v.cy)
-        GROUP BY v.wijk_id
+        SELECT b.wijk_id, sum(cb.n) AS n
+        FROM hotspot_celbuurt cb JOIN meldingen_buurt b ON b.code = cb.buurt_id
+        WHERE NOT EXISTS (SELECT 1 FROM hotspot_kern k WHERE k.cx = cb.cx AND k.cy = cb.cy)
+        GROUP BY b.wijk_id
     ) n ON n.wijk_id = w.code
 ) r
 WHERE r.wijk_id = d.wijk_id;
-DROP TABLE hotspot_cel;
 DROP TABLE hotspot_kern;
-{KERN_SQL}
+{KERN_TEST_SQL}
 """  # noqa: S608
 
 # Step 5: connected core cells are one cluster; its members are the counted meldingen in its cells.
@@ -183,7 +217,8 @@ ANALYZE hotspot_leden;
 # Step 6: per cluster its polygon, counts, score, trend inputs and dominant kinds, for members only.
 STATS_SQL = f"""
 WITH leden AS (
-    SELECT l.cid, m.id, m.locatie, m.observed_at, m.locatie_type_id, m.waarnemingen,
+    SELECT l.cid, m.id, ST_SetSRID(ST_MakePoint(m.x, m.y), {RD_SRID}) AS locatie, m.observed_at,
+           m.locatie_type_id, m.waarnemingen,
            (CASE WHEN m.waarnemingen && %(zwaar)s THEN 2.0 ELSE 1.0 END)
            * (CASE WHEN m.locatie_type_id = ANY(%(kwetsbaar)s) THEN 1.5 ELSE 1.0 END)
            * power(0.5, date_part('epoch', %(as_of)s - m.observed_at) / 86400.0 / {HALFWAARDE_DAGEN}) AS bijdrage
@@ -282,7 +317,7 @@ def clusters_bepalen(*, as_of: datetime) -> list[Cluster]:
     """
     params = parameters(as_of)
     with connection.cursor() as cursor:
-        for table in ("leden", "kern", "cel", "drempel", "dubbel", "venster"):
+        for table in ("leden", "kern", "som", "cel", "celbuurt", "drempel", "dubbel", "venster"):
             cursor.execute(f"DROP TABLE IF EXISTS hotspot_{table}")
         # The sorts and hash joins below stay in memory with this; it ends with the transaction.
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM_MB}MB'")
