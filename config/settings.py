@@ -116,6 +116,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hotspots.tasks.hotspots_recompute",
         "schedule": 15 * 60,
     },
+    # Normally scheduled a few seconds after each filing; this is the safety net (hotspots/wachtrij.py).
+    "hotspots-incrementeel": {
+        "task": "hotspots.tasks.hotspots_incrementeel",
+        "schedule": 60,
+    },
     "melding-retention": {
         "task": "meldingen.tasks.meldingen_apply_retention",
         "schedule": 6 * 60 * 60,

@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 import pytest
+import redis
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
-from hotspots import tasks
+from hotspots import tasks, wachtrij
 from hotspots.models import Hotspot, HotspotDrempel, HotspotEvent, HotspotKandidaat, HotspotMelding
 from hotspots.services import HotspotNietLevend, hotspot_assign, hotspot_melding_koppelen, hotspot_recompute
 from hotspots.workflow import HotspotStatus
@@ -56,18 +56,36 @@ def test_zonder_commit_geen_stap(db, eager_celery):
     assert not HotspotMelding.objects.filter(melding=melding).exists()
 
 
-def test_een_dode_broker_kost_de_melding_niet(db, monkeypatch, django_capture_on_commit_callbacks, caplog):
-    # given a broker that refuses connections
-    def weigeren(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+def test_een_dode_redis_kost_de_melding_niet(db, monkeypatch, django_capture_on_commit_callbacks, caplog):
+    # given a Redis that refuses connections
+    class Dood:
+        def rpush(self, *args):
+            raise redis.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.hotspot_assign_task, "apply_async", weigeren)
+    monkeypatch.setattr(wachtrij, "_redis", lambda: Dood())
     # when
     with django_capture_on_commit_callbacks(execute=True):
         melding = melding_create(invoer=_invoer(DAM), kanaal="web")
     # then the melding is stored and the failure is logged
     assert Melding.objects.filter(pk=melding.pk).exists()
     assert "could not queue the hotspot step" in caplog.text
+
+
+def test_wachtrij_plant_een_keer_en_verwerkt_alles(db, monkeypatch, django_capture_on_commit_callbacks):
+    # given a living hotspot, and drains that are only counted, not run
+    nu = timezone.now()
+    plant(BIJLMERPLEIN, eind=nu)
+    hotspot_recompute(as_of=nu)
+    gepland = []
+    monkeypatch.setattr(tasks.hotspots_incrementeel, "apply_async", lambda **kw: gepland.append(kw))
+    # when three meldingen are filed within the debounce period
+    with django_capture_on_commit_callbacks(execute=True):
+        binnen = [melding_create(invoer=_invoer(verschoven(BIJLMERPLEIN, 5 * i, 5)), kanaal="web") for i in range(3)]
+    # then one drain is scheduled, and the drain places all three
+    assert len(gepland) == 1
+    assert wachtrij.wachtrij_leegmaken() == 3
+    assert HotspotMelding.objects.filter(melding__in=binnen).count() == 3
+    assert wachtrij.wachtrij_leegmaken() == 0
 
 
 def test_melding_die_de_drempel_haalt_wordt_kandidaat(db, as_of, settings):
