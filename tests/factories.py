@@ -37,3 +37,28 @@ class MeldingFactory(factory.django.DjangoModelFactory):
     frequentie = "dagelijks"
     melder_rol_id = "bewoner"
     ontvangen_op = factory.LazyFunction(lambda: truncate_to_hour(timezone.now()))
+
+
+class HotspotFactory(factory.django.DjangoModelFactory):
+    """A hotspot as the recompute would leave it, for tests of the pages and the map data; tests of the
+    detection itself plant meldingen and recompute instead (tests/hotspots)."""
+
+    class Meta:
+        model = "hotspots.Hotspot"
+
+    class Params:
+        latlon = BIJLMERPLEIN
+        straal_m = 50
+
+    polygon = factory.LazyAttribute(lambda o: rd_point(*o.latlon).buffer(o.straal_m))
+    buurt = factory.LazyAttribute(lambda o: Buurt.objects.filter(geometrie__contains=o.polygon.centroid).first())
+    status = "actief"
+    score = 1.0
+    aantal_meldingen = 10
+    aantal_dagen = 5
+    locatie_types = factory.LazyFunction(lambda: [["speelplek", 10]])
+    waarnemingen = factory.LazyFunction(lambda: [["dealen", 10]])
+    eerste_melding = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+    laatste_melding = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    aangemaakt_op = factory.LazyFunction(timezone.now)
+    bijgewerkt_op = factory.LazyFunction(timezone.now)

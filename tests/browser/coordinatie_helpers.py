@@ -13,7 +13,7 @@ from hotspots.models import Hotspot, HotspotEvent, HotspotMelding, HotspotScore
 from meldingen.anonymity import truncate_to_hour
 from meldingen.models import Melding, MeldingEvent
 from tests.coordinatie.conftest import WACHTWOORD, maak_gebruiker
-from tests.factories import BIJLMERPLEIN, MeldingFactory
+from tests.factories import BIJLMERPLEIN, HotspotFactory, MeldingFactory
 from tests.hotspots.conftest import verschoven
 
 
@@ -29,10 +29,9 @@ def maak_melding(**kwargs):
 
 def maak_hotspot(leden, **kwargs):
     nu = timezone.now()
-    hotspot = Hotspot.objects.create(
+    hotspot = HotspotFactory(
         polygon=leden[0].locatie.buffer(90),
         buurt=leden[0].buurt,
-        status="actief",
         score=0.7,
         trend="stijgend",
         aantal_meldingen=len(leden),
@@ -42,7 +41,6 @@ def maak_hotspot(leden, **kwargs):
         locatie_types=[["garagebox", len(leden)]],
         waarnemingen=[["opslag", len(leden)]],
         aangemaakt_op=nu - timedelta(days=20),
-        bijgewerkt_op=nu,
         **kwargs,
     )
     for m in leden:

@@ -1,13 +1,10 @@
 import math
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
-from django.utils import timezone
 
 from hotspots.models import Hotspot
-from meldingen.models import Buurt
-from tests.factories import rd_point
+from tests.factories import HotspotFactory
 
 
 def verschoven(latlon: tuple[float, float], noord_m: float, oost_m: float) -> tuple[float, float]:
@@ -41,22 +38,5 @@ def coordinator(client_als):
     return client_als("coordinator")
 
 
-def maak_hotspot(latlon, *, straal_m=50, status="actief", score=1.0, **kwargs) -> Hotspot:
-    polygon = rd_point(*latlon).buffer(straal_m)
-    centrum = polygon.centroid
-    now = timezone.now()
-    return Hotspot.objects.create(
-        polygon=polygon,
-        buurt=Buurt.objects.filter(geometrie__contains=centrum).first(),
-        status=status,
-        score=score,
-        aantal_meldingen=kwargs.pop("aantal_meldingen", 10),
-        aantal_dagen=kwargs.pop("aantal_dagen", 5),
-        locatie_types=kwargs.pop("locatie_types", [["speelplek", 10]]),
-        waarnemingen=kwargs.pop("waarnemingen", [["dealen", 10]]),
-        eerste_melding=now - timedelta(days=10),
-        laatste_melding=now - timedelta(days=1),
-        aangemaakt_op=now,
-        bijgewerkt_op=now,
-        **kwargs,
-    )
+def maak_hotspot(latlon, *, straal_m=50, **kwargs) -> Hotspot:
+    return HotspotFactory(latlon=latlon, straal_m=straal_m, **kwargs)
