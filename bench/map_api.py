@@ -51,16 +51,19 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+# The same helpers as the intake bench, so both start servers and databases alike.
+from bench.intake import free_port, log, manage, pg_conninfo, pg_dbname  # noqa: E402
+
 DEFAULT_DB_URL = "postgis://weerbarewijken:weerbarewijken@127.0.0.1:5432/weerbarewijken_map_bench"
 
 # (name, lat, lon, reports): dense places, all inside Amsterdam's buurten.
@@ -113,25 +116,6 @@ SCENARIOS = [
 ]
 
 
-def log(msg: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def pg_conninfo(db_url: str) -> str:
-    parts = urlsplit(db_url)
-    return urlunsplit(("postgresql", parts.netloc, parts.path, parts.query, parts.fragment))
-
-
-def pg_dbname(db_url: str) -> str:
-    return urlsplit(db_url).path.lstrip("/")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def server_env(args) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -151,12 +135,6 @@ def server_env(args) -> dict[str, str]:
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env
-
-
-def manage(env: dict, *argv: str) -> None:
-    t = time.monotonic()
-    subprocess.run([sys.executable, "manage.py", *argv], cwd=ROOT, env=env, check=True)  # noqa: S603
-    log(f"manage.py {' '.join(argv)}: {time.monotonic() - t:.1f}s")
 
 
 # -------------------------------------------------------------------------------- data
