@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from .services import hotspot_assign, hotspot_recompute
+from .services import hotspot_recompute
 from .wachtrij import wachtrij_leegmaken
 
 
@@ -16,9 +16,3 @@ def hotspots_incrementeel() -> int:
     """The incremental step for every melding queued since the last run (hotspots/wachtrij.py);
     scheduled a few seconds after a filing, and by beat every minute as a safety net."""
     return wachtrij_leegmaken()
-
-
-@shared_task(ignore_result=True)
-def hotspot_assign_task(melding_id: int) -> None:
-    """The incremental step for one melding; idempotent (membership is unique)."""
-    hotspot_assign(melding_id=melding_id)

@@ -22,7 +22,7 @@ from .clustering import (
     trend_bepalen,
 )
 from .incrementeel import hotspot_assign
-from .recompute import RECOMPUTE_LOCK_KEY, RecomputeResultaat, hotspot_recompute, koppelen, toewijzen
+from .recompute import RECOMPUTE_LOCK_KEY, RecomputeResultaat, hotspot_recompute, toewijzen
 from .status import HotspotNietLevend, hotspot_melding_koppelen, hotspot_transition
 
 __all__ = [
@@ -45,7 +45,6 @@ __all__ = [
     "hotspot_melding_koppelen",
     "hotspot_recompute",
     "hotspot_transition",
-    "koppelen",
     "toewijzen",
     "trend_bepalen",
 ]

@@ -27,28 +27,16 @@ def _stil_dagen() -> int:
     return settings.HOTSPOT_QUIET_DAYS
 
 
-def koppelen(oud: dict[int, frozenset[int]], nieuw: list[frozenset[int]]) -> list[tuple[int, int, float]]:
-    """Greedy best-Jaccard-first assignment of existing hotspots to new clusters.
+def toewijzen(
+    overlap: dict[tuple[int, int], int], oud_n: dict[int, int], nieuw_n: list[int]
+) -> list[tuple[int, int, float]]:
+    """Greedy best-Jaccard-first assignment of living hotspots to new clusters, from the shared
+    meldingen per (hotspot, cluster) pair (`overlap`, counted in SQL) and the sizes on both sides.
 
     Returns (hotspot id, cluster index, jaccard) pairs. Not the optimal (Hungarian) assignment, but with
     clusters that overlap few others it nearly always is, and it is O(p log p) in the overlapping pairs.
     Ties are broken by the older hotspot id, then the cluster index, so the result is deterministic.
     """
-    per_melding: dict[int, list[int]] = {}
-    for hid, leden in oud.items():
-        for mid in leden:
-            per_melding.setdefault(mid, []).append(hid)
-    overlap: dict[tuple[int, int], int] = {}
-    for ci, leden in enumerate(nieuw):
-        for hid in {hid for mid in leden for hid in per_melding.get(mid, ())}:
-            overlap[(hid, ci)] = len(oud[hid] & leden)
-    return toewijzen(overlap, {h: len(v) for h, v in oud.items()}, [len(c) for c in nieuw])
-
-
-def toewijzen(
-    overlap: dict[tuple[int, int], int], oud_n: dict[int, int], nieuw_n: list[int]
-) -> list[tuple[int, int, float]]:
-    """The assignment behind `koppelen`, from overlap counts: (hotspot, cluster) → shared meldingen."""
     paren = []
     for (hid, ci), gedeeld in overlap.items():
         j = gedeeld / (oud_n[hid] + nieuw_n[ci] - gedeeld)

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from hotspots.models import Hotspot, HotspotEvent, HotspotMelding
-from hotspots.services import hotspot_recompute, koppelen
+from hotspots.services import hotspot_recompute, toewijzen
 from hotspots.workflow import HotspotStatus
 from meldingen.models import Melding
 from meldingen.workflow import AfwijsReden, MeldingStatus
@@ -107,10 +107,10 @@ def test_hotspot_zonder_cluster_koelt_af_en_is_na_de_stille_periode_opgelost(db,
     ]
 
 
-def test_koppelen_kiest_eerst_de_grootste_jaccard():
-    oud = {1: frozenset({1, 2, 3}), 2: frozenset({3, 4, 5, 6})}
-    nieuw = [frozenset({1, 2, 3, 4, 5, 6}), frozenset({9})]
-    assert koppelen(oud, nieuw) == [(2, 0, 4 / 6)]
+def test_toewijzen_kiest_eerst_de_grootste_jaccard():
+    # hotspot 1 = {1, 2, 3} and hotspot 2 = {3, 4, 5, 6} both overlap cluster 0 = {1..6}; cluster 1 = {9}
+    overlap = {(1, 0): 3, (2, 0): 4}
+    assert toewijzen(overlap, {1: 3, 2: 4}, [6, 1]) == [(2, 0, 4 / 6)]
 
 
 def test_stille_plek_is_opgelost_ook_als_oude_meldingen_nog_een_cluster_vormen(db, as_of, settings):
