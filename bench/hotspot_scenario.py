@@ -53,6 +53,11 @@ GT_VENSTER = timedelta(days=90)
 # A planted hotspot with fewer counted reports than this in the window is no pattern yet (the domain's
 # own floor: "fewer than five reports are not a pattern worth a coordinator's time").
 GT_MIN_MELDINGEN = 5
+# A planted place is a hotspot to find only when an oracle that knows its centre and radius would tell
+# it from the background: the counted reports in its disc (its own and the others that fell there) in
+# the method's window are improbable under the generator's own background rate, P(X >= n) < GT_ALPHA for
+# X ~ Poisson(expected background in the disc). Method-independent; see docs/hotspot-quality.md.
+GT_ALPHA = 1e-3
 MIN_AFSTAND_M = 700
 VERPLAATSING_M = (250, 500)
 # Stadsdelen in the order hotspots are placed: the programme's focus first, then the rest.
@@ -102,6 +107,13 @@ class Geplant:
     fasen: list[Fase]
     # counted (not rejected, not a copy) reports of the last phase in (as_of - 90 d, as_of]
     n_venster: int = 0
+    # for the detectability test: the moments of the last phase's counted reports, of the other
+    # counted reports inside its disc (noise, another place), the buurt of its centre, and the
+    # generator's expected counted background per day in its disc
+    eigen_tijden: list[datetime] = field(default_factory=list)
+    andere_tijden: list[datetime] = field(default_factory=list)
+    buurt_huidig: str | None = None
+    achtergrond_per_dag: float = 0.0
 
     @property
     def huidig(self) -> Fase:
@@ -260,6 +272,45 @@ def _hotspots_plaatsen(rng: random.Random, config: ScenarioConfig, as_of: dateti
             )
         )
     return geplant
+
+
+def _achtergrond_per_dag(config: ScenarioConfig, fasen: list[Fase]) -> list[float]:
+    """The generator's own expected counted background per day inside each phase's disc.
+
+    Noise is drawn per buurt in proportion to its inhabitants and uniform over the buurt's polygon, at
+    ``ruis_per_halfjaar`` / 182 a day city-wide, and a share ``kans_afgewezen`` of it is rejected; the
+    disc's expectation is the sum over the buurten it overlaps of rate x overlap area."""
+    if not fasen:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH b AS (
+                SELECT geometrie, inwoners / sum(inwoners) OVER ()::float / ST_Area(geometrie) AS per_m2
+                FROM meldingen_buurt WHERE inwoners > 0
+            )
+            SELECT p.i, coalesce(sum(b.per_m2 * ST_Area(ST_Intersection(b.geometrie, p.disc))), 0)
+            FROM (SELECT i, ST_Buffer(ST_SetSRID(ST_MakePoint(x, y), %s), r, 32) AS disc
+                  FROM unnest(%s::float8[], %s::float8[], %s::float8[]) WITH ORDINALITY AS u(x, y, r, i)) p
+            LEFT JOIN b ON ST_Intersects(b.geometrie, p.disc)
+            GROUP BY p.i ORDER BY p.i
+            """,
+            [RD_SRID, [f.x for f in fasen], [f.y for f in fasen], [f.straal_m for f in fasen]],
+        )
+        aandeel = [float(r[1]) for r in cursor.fetchall()]
+    per_dag = config.ruis_per_halfjaar / 182 * (1 - config.kans_afgewezen)
+    return [per_dag * a for a in aandeel]
+
+
+def poisson_staart(n: int, mu: float) -> float:
+    """P(X >= n) for X ~ Poisson(mu)."""
+    if n <= 0:
+        return 1.0
+    term = som = math.exp(-mu)
+    for i in range(1, n):
+        term *= mu / i
+        som += term
+    return max(0.0, 1.0 - som)
 
 
 def _punt_rond(rng: random.Random, fase: Fase) -> tuple[float, float]:
@@ -470,6 +521,20 @@ def scenario_maken(*, config: ScenarioConfig, as_of: datetime = AS_OF) -> Scenar
             h = geplant[r.groep]
             if r.fase == len(h.fasen) - 1:
                 h.n_venster += 1
+    # what the detectability test needs (no draws from rng: a seed stays the same scenario)
+    huidig = [h.huidig for h in geplant]
+    for h, b, mu in zip(
+        geplant, buurten_voor([(f.x, f.y) for f in huidig]), _achtergrond_per_dag(config, huidig), strict=True
+    ):
+        h.buurt_huidig, h.achtergrond_per_dag = b, mu
+    for r in verleden:
+        if r.soort not in ("hotspot", "ruis") or r.status == "afgewezen":
+            continue
+        for h in geplant:
+            if r.soort == "hotspot" and r.groep == h.nummer and r.fase == len(h.fasen) - 1:
+                h.eigen_tijden.append(r.observed_at)
+            elif _dichtbij((r.x, r.y), (h.huidig.x, h.huidig.y), h.huidig.straal_m):
+                h.andere_tijden.append(r.observed_at)
     aantallen: dict[str, int] = {}
     for r in verleden:
         soort = "afgewezen" if r.soort in ("hotspot", "ruis") and r.status == "afgewezen" else r.soort
@@ -487,12 +552,35 @@ MATCH_M = 150
 RECENT = timedelta(days=28)
 
 
+@dataclass(frozen=True)
+class Toets:
+    """The oracle's test of one planted place in a window: counted reports in its disc, own and others,
+    the background expected there, and P(X >= eigen + anderen) under that background."""
+
+    eigen: int
+    anderen: int
+    verwacht: float
+    p: float
+
+    @property
+    def aantoonbaar(self) -> bool:
+        return self.p < GT_ALPHA
+
+
+def toetsen(h: Geplant, as_of: datetime, venster: timedelta) -> Toets:
+    start = as_of - venster
+    eigen = sum(start < t <= as_of for t in h.eigen_tijden)
+    anderen = sum(start < t <= as_of for t in h.andere_tijden)
+    mu = h.achtergrond_per_dag * venster / timedelta(days=1)
+    return Toets(eigen, anderen, mu, poisson_staart(eigen + anderen, mu))
+
+
 @dataclass
 class Beoordeling:
-    """Recall over the planted hotspots active at as-of with at least GT_MIN_MELDINGEN counted reports;
-    precision over the living reported hotspots."""
+    """Recall over the planted hotspots active at as-of with at least GT_MIN_MELDINGEN counted reports
+    (and, given a window, detectable in it: `Toets`); precision over the living reported hotspots."""
 
-    verwacht: int  # planted, active at as-of, >= GT_MIN_MELDINGEN counted reports
+    verwacht: int  # planted, active at as-of, >= GT_MIN_MELDINGEN counted reports (and detectable)
     gevonden: int
     gerapporteerd: int  # living hotspots
     terecht: int
@@ -503,10 +591,21 @@ class Beoordeling:
     afkoelend_oud: int = 0
     # planted places covered by more than one reported hotspot (a split)
     gesplitst: int = 0
+    # active places with >= GT_MIN_MELDINGEN counted reports that the oracle could not tell from the
+    # background in the window (left out of recall), and which of them were found all the same
+    uitgesloten: list[Geplant] = field(default_factory=list)
+    uitgesloten_gevonden: int = 0
+    toetsen: dict[int, Toets] = field(default_factory=dict)
 
     @property
     def recall(self) -> float:
         return self.gevonden / self.verwacht if self.verwacht else 1.0
+
+    @property
+    def recall_alle(self) -> float:
+        """Recall without the detectability test (the domain's floor only)."""
+        n = self.verwacht + len(self.uitgesloten)
+        return (self.gevonden + self.uitgesloten_gevonden) / n if n else 1.0
 
     @property
     def precision(self) -> float:
@@ -524,8 +623,13 @@ def levende_hotspots() -> list[dict]:
     )
 
 
-def beoordelen(scenario: Scenario, hotspots: list[dict] | None = None) -> Beoordeling:
-    """Applies the matching rule to the living hotspots (by default: those in the database now)."""
+def beoordelen(
+    scenario: Scenario, hotspots: list[dict] | None = None, *, venster: timedelta | None = None
+) -> Beoordeling:
+    """Applies the matching rule to the living hotspots (by default: those in the database now).
+
+    With `venster` (the method's window), recall counts only the places the oracle's Poisson test
+    (`toetsen`) finds in that window; the others are listed in `uitgesloten`, never hidden."""
     from django.contrib.gis.geos import Point
 
     hotspots = levende_hotspots() if hotspots is None else hotspots
@@ -533,13 +637,17 @@ def beoordelen(scenario: Scenario, hotspots: list[dict] | None = None) -> Beoord
     fasen = [(h, f, Point(f.x, f.y, srid=RD_SRID)) for h in scenario.geplant for f in h.fasen]
     afstand = {(hs["id"], id(f)): hs["polygon"].distance(p) for hs in hotspots for _h, f, p in fasen}
 
-    verwacht = [h for h in scenario.geplant if h.huidig.actief_op(as_of) and h.n_venster >= GT_MIN_MELDINGEN]
+    actief = [h for h in scenario.geplant if h.huidig.actief_op(as_of) and h.n_venster >= GT_MIN_MELDINGEN]
+    toetsen_ = {h.nummer: toetsen(h, as_of, venster) for h in actief} if venster else {}
+    verwacht = [h for h in actief if not venster or toetsen_[h.nummer].aantoonbaar]
+    uitgesloten = [h for h in actief if venster and not toetsen_[h.nummer].aantoonbaar]
     gemist, gesplitst = [], 0
     for h in verwacht:
         treffers = [hs for hs in hotspots if afstand[hs["id"], id(h.huidig)] <= MATCH_M]
         if not treffers:
             gemist.append(h)
         gesplitst += len(treffers) > 1
+    uitgesloten_gevonden = sum(any(afstand[hs["id"], id(h.huidig)] <= MATCH_M for hs in hotspots) for h in uitgesloten)
     terecht, afkoelend_oud, onterecht = 0, 0, []
     for hs in hotspots:
         dichtbij = [(h, f) for h, f, _p in fasen if afstand[hs["id"], id(f)] <= MATCH_M and f.begin <= as_of]
@@ -565,4 +673,7 @@ def beoordelen(scenario: Scenario, hotspots: list[dict] | None = None) -> Beoord
         onterecht=onterecht,
         afkoelend_oud=afkoelend_oud,
         gesplitst=gesplitst,
+        uitgesloten=uitgesloten,
+        uitgesloten_gevonden=uitgesloten_gevonden,
+        toetsen=toetsen_,
     )
