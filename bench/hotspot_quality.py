@@ -43,6 +43,7 @@ import math
 import os
 import random
 import re
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -118,8 +119,26 @@ def _methode():
         return services
 
 
+def _opnieuw_binden(module) -> None:
+    """Other modules imported functions and classes from the clustering module by name (recompute.py:
+    ``clusters_bepalen``); point them at the re-executed ones, so that no old function body runs with
+    the new module's constants."""
+    for naam, mod in list(sys.modules.items()):
+        if mod is module or not naam.startswith("hotspots"):
+            continue
+        for attr, waarde in list(vars(mod).items()):
+            if getattr(waarde, "__module__", None) == module.__name__ and attr in module.__dict__:
+                setattr(mod, attr, module.__dict__[attr])
+
+
 def methode_instellen(
-    *, constanten: dict, achtergrond: str, drempel: str, twee_pass: bool = False, trend_min: int = 0
+    *,
+    constanten: dict,
+    achtergrond: str,
+    drempel: str,
+    twee_pass: bool = False,
+    trend_min: int = 0,
+    bron_rev: str | None = None,
 ) -> str:
     """Re-executes the clustering module's source with other constants / SQL variants; returns a label.
 
@@ -131,10 +150,18 @@ def methode_instellen(
     it was chased from, no longer raises its own wijk's threshold). ``trend_min``: a cluster with fewer
     counted reports than this in the last 14 days is `dalend` (so afkoelend), whatever the ratio to the
     28 days before (a place that went quiet weeks ago otherwise stays actief: 0 against 0 is stabiel).
+    ``bron_rev``: the clustering source of that git revision instead of the working tree's (to measure
+    the committed method while someone is editing it).
     Fails loudly when the source no longer has what a variant patches.
     """
     module = _methode()
-    bron = inspect.getsource(module)
+    if bron_rev:
+        pad = Path(module.__file__).resolve().relative_to(ROOT)
+        # the project's own repository; the revision is the caller's argument
+        git = ["git", "show", f"{bron_rev}:{pad}"]
+        bron = subprocess.run(git, cwd=ROOT, check=True, capture_output=True, text=True).stdout  # noqa: S603
+    else:
+        bron = inspect.getsource(module)
 
     def vervang(oud: str, nieuw: str, *, regex: bool = False, aantal: int | None = None, nodig: bool = True) -> None:
         nonlocal bron
@@ -170,6 +197,7 @@ def methode_instellen(
             nodig=False,
         )
     exec(compile(bron, module.__file__, "exec"), module.__dict__)  # noqa: S102 -- the project's own source
+    _opnieuw_binden(module)
     if twee_pass:
         oud = "FROM hotspot_venster GROUP BY wijk_id"
         if oud not in module.DREMPEL_SQL or "CREATE TEMP TABLE hotspot_kern" not in module.KERN_SQL:
@@ -193,15 +221,17 @@ def methode_instellen(
             return "dalend" if n14 < trend_min else origineel(n14, n28)
 
         module.trend_bepalen = trend_bepalen
+        _opnieuw_binden(module)
     delen = [f"{k}={v}" for k, v in constanten.items()]
+    waar = f"as in hotspots/services/clustering.py{f' at {bron_rev}' if bron_rev else ''}"
     if achtergrond == "wijk" and drempel == "sigma" and not twee_pass and not trend_min:
         # The defaults run the code as it is: since 2026-11-22 it has the population background, the
         # second pass and the 14-day minimum built in (the variants below patch the older text).
-        return ", ".join([*delen, "as in hotspots/services/clustering.py"])
+        return ", ".join([*delen, waar])
     delen += [f"background={achtergrond}", f"threshold={drempel}"]
     delen += ["two-pass background"] if twee_pass else []
     delen += [f"dalend below {trend_min} reports in 14 days"] if trend_min else []
-    return ", ".join(delen)
+    return ", ".join([*delen, waar])
 
 
 def huidige_parameters() -> str:
@@ -359,16 +389,24 @@ def kde(raster: Raster, punten: list[tuple[float, float]], h: float, kern: str =
     return dichtheid
 
 
+def kde_vangst(
+    raster: Raster, training_punten, test_punten, oppervlakken: list[float], h: float, kern: str = "gauss"
+) -> list[int]:
+    """Per area: the test points in the densest cells whose total area equals it."""
+    if not training_punten or max(oppervlakken) <= 0:
+        return [0] * len(oppervlakken)
+    dichtheid = kde(raster, training_punten, h, kern)
+    aantallen = [max(1, round(o / CEL_M**2)) if o > 0 else 0 for o in oppervlakken]
+    rang = {c: i for i, c in enumerate(sorted(raster.cellen, key=lambda c: (-dichtheid[c], c))[: max(aantallen)])}
+    rangen = [rang.get(raster.cel(x, y), math.inf) for x, y in test_punten]
+    return [sum(r < n for r in rangen) for n in aantallen]
+
+
 def kde_treffers(
     raster: Raster, training_punten, test_punten, oppervlak_m2: float, h: float, kern: str = "gauss"
 ) -> int:
     """Test points in the densest cells whose total area equals `oppervlak_m2`."""
-    if oppervlak_m2 <= 0 or not training_punten:
-        return 0
-    dichtheid = kde(raster, training_punten, h, kern)
-    n = max(1, round(oppervlak_m2 / CEL_M**2))
-    gekozen = set(sorted(raster.cellen, key=lambda c: (-dichtheid[c], c))[:n])
-    return sum(1 for x, y in test_punten if raster.cel(x, y) in gekozen)
+    return kde_vangst(raster, training_punten, test_punten, [oppervlak_m2], h, kern)[0]
 
 
 def regel_bandbreedte(punten: list[tuple[float, float]]) -> float:
@@ -401,6 +439,16 @@ class KdeUitkomst:
     vooraf_h: float
     achteraf: int
     achteraf_h: float
+    # the prospective choice's evidence: per candidate, held-out training reports in its densest cells
+    validatie: dict[float, tuple[int, int]]
+    n_validatie: int
+
+    def keuze(self) -> str:
+        per_h = ", ".join(f"{h:.0f} m {n} ({m})" for h, (n, m) in self.validatie.items())
+        return (
+            f"prospective KDE: of the last 30 days' {self.n_validatie} training reports, the densest cells"
+            f" held {per_h} (in brackets: at half + twice the area) -> {self.vooraf_h:.0f} m"
+        )
 
 
 def kde_vergelijken(raster, training_rijen, test_punten, oppervlak_m2, bandbreedtes, as_of) -> KdeUitkomst:
@@ -408,15 +456,22 @@ def kde_vergelijken(raster, training_rijen, test_punten, oppervlak_m2, bandbreed
     per_h = {h: kde_treffers(raster, punten, test_punten, oppervlak_m2, h) for h in bandbreedtes}
     achteraf, achteraf_h = max((n, h) for h, n in per_h.items())
     # An analyst without the future: fit on the training reports older than 30 days, keep the
-    # bandwidth whose densest cells of the same area hold most of the last 30 days' reports (a tie goes
-    # to the larger bandwidth), then refit on all training reports.
+    # bandwidth whose densest cells of the same area hold most of the last 30 days' reports, then refit
+    # on all training reports. Places come and go, so candidates often tie at one area; a tie is broken
+    # by the capture at half and twice the area (the capture curve around it), then by the smaller
+    # bandwidth. Breaking it by bandwidth alone decides the verdict: docs/hotspot-quality.md.
     grens = as_of - VALIDATIE
     oud = [(r[0], r[1]) for r in training_rijen if r[2] <= grens]
     recent = [(r[0], r[1]) for r in training_rijen if r[2] > grens]
-    _n, vooraf_h = max((kde_treffers(raster, oud, recent, oppervlak_m2, h), h) for h in bandbreedtes)
+    validatie = {}
+    for h in bandbreedtes:
+        een, half, dubbel = kde_vangst(raster, oud, recent, [oppervlak_m2, oppervlak_m2 / 2, 2 * oppervlak_m2], h)
+        validatie[h] = (een, half + dubbel)
+    _n, _m, vooraf_h = max((n, m, -h) for h, (n, m) in validatie.items())
+    vooraf_h = -vooraf_h
     regel_h = regel_bandbreedte(punten)
     regel = kde_treffers(raster, punten, test_punten, oppervlak_m2, regel_h, "kwartisch") if regel_h else 0
-    return KdeUitkomst(regel, regel_h, per_h[vooraf_h], vooraf_h, achteraf, achteraf_h)
+    return KdeUitkomst(regel, regel_h, per_h[vooraf_h], vooraf_h, achteraf, achteraf_h, validatie, len(recent))
 
 
 # --- the synthetic scenarios ------------------------------------------------------------------------
@@ -441,10 +496,11 @@ def drempels() -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def schijf_telling(h: hs.Geplant, rijen, k_per_buurt: dict[str, int]) -> tuple[int, int]:
+def schijf_telling(h: hs.Geplant, rijen, k_per_buurt: dict[str, int]) -> tuple[int, int, int]:
     """The largest disc count of the method's core test over the cells holding the place's counted
     reports (its grid cells, its EPS_M disc of cells), with that cell's threshold k (the highest of its
-    reports' buurten, as the method takes it)."""
+    reports' buurten, as the method takes it), and the counted reports in those of its cells that pass
+    (a cluster's members are the reports in its core cells; it needs MINPOINTS_VLOER of them)."""
     m = _methode()
     f = h.huidig
     cellen: dict[tuple[int, int], int] = {}
@@ -456,12 +512,13 @@ def schijf_telling(h: hs.Geplant, rijen, k_per_buurt: dict[str, int]) -> tuple[i
         buurten.setdefault(c, set()).add(buurt)
         if (x - f.x) ** 2 + (y - f.y) ** 2 <= f.straal_m**2:
             eigen.add(c)
-    beste = (0, 0)
+    beste, leden = (0, 0), 0
     for cx, cy in eigen:
         som = sum(cellen.get((cx + dx, cy + dy), 0) for dx, dy in m.BUREN)
         k = max(k_per_buurt.get(b, 0) for b in buurten[cx, cy])
         beste = max(beste, (som, k))
-    return beste
+        leden += cellen[cx, cy] if som >= k else 0
+    return (*beste, leden)
 
 
 def plaats_details(u_naam: str, b: hs.Beoordeling, rijen, k_per_buurt: dict[str, int]) -> list[str]:
@@ -470,14 +527,14 @@ def plaats_details(u_naam: str, b: hs.Beoordeling, rijen, k_per_buurt: dict[str,
     for wat, lijst in (("missed", b.gemist), ("excluded", b.uitgesloten)):
         for h in lijst:
             f, t = h.huidig, b.toetsen.get(h.nummer)
-            som, k = schijf_telling(h, rijen, k_per_buurt)
+            som, k, leden = schijf_telling(h, rijen, k_per_buurt)
             toets = (
                 f"; oracle: {t.eigen}+{t.anderen} in its disc vs {t.verwacht:.2f} expected, p={t.p:.1e}" if t else ""
             )
             regels.append(
                 f"  {u_naam} {wat}: #{h.nummer} {h.soort} in {h.buurt_huidig} ({h.stadsdeel}), {h.per_week:.1f}/week "
                 f"since {f.begin:%m-%d}, radius {f.straal_m:.0f} m, {h.n_venster} counted in 90 d; buurt k="
-                f"{k_per_buurt.get(h.buurt_huidig, '-')}, largest disc {som} (cell k={k}){toets}"
+                f"{k_per_buurt.get(h.buurt_huidig, '-')}, largest disc {som} (cell k={k}), {leden} in its core cells{toets}"
             )
     return regels
 
@@ -493,7 +550,7 @@ def scenario_draaien(config: hs.ScenarioConfig, raster: Raster, bandbreedtes, la
     rijen = training(scenario.as_of)
     k = kde_vergelijken(raster, rijen, scenario.toekomst, opp, bandbreedtes, scenario.as_of)
     naam = f"{config.naam}/{config.seed}"
-    details_ = plaats_details(naam, beoordeling, rijen, drempels())
+    details_ = [*plaats_details(naam, beoordeling, rijen, drempels()), f"  {naam} {k.keuze()}"]
     for fp in beoordeling.onterecht:
         details_.append(
             f"  {naam} false positive: hotspot {fp['id']} {fp['status']} in {fp['buurt_id']}, "
@@ -711,7 +768,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pai-zonder-afkoelend", action="store_true", help="hit rate / PAI of the living hotspots except afkoelend"
     )
-    parser.add_argument("--details", action="store_true", help="list every miss and false positive")
+    parser.add_argument(
+        "--details", action="store_true", help="list every miss, excluded place, false positive and KDE choice"
+    )
+    parser.add_argument(
+        "--bron",
+        metavar="REV",
+        help="run the clustering source of this git revision (e.g. HEAD), not the working tree's",
+    )
     args = parser.parse_args(argv)
 
     database_controleren()
@@ -735,6 +799,7 @@ def main(argv: list[str] | None = None) -> int:
         drempel=args.drempel,
         twee_pass=args.twee_pass,
         trend_min=args.trend_min,
+        bron_rev=args.bron,
     )
     bandbreedtes = [float(h) for h in args.kde_h.split(",")]
     begin = time.monotonic()
@@ -778,7 +843,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{info['shift_y']:.0f} m, no rotation): {info['kept']} of {info['rows']} inside the city; "
             f"dates +{SF_VERSCHUIVING.days} days"
         )
-        print("\n".join(sf_tabel(sf_folds(binnen, raster, bandbreedtes, land), land)))
+        folds = sf_folds(binnen, raster, bandbreedtes, land)
+        print("\n".join(sf_tabel(folds, land)))
+        if args.details:
+            print("\n".join(f"  {f.maand} {f.kde.keuze()}" for f in folds))
     print(f"\n({time.monotonic() - begin:.0f} s; HOTSPOT_QUIET_DAYS={settings.HOTSPOT_QUIET_DAYS})")
     return 0
 
