@@ -20,17 +20,33 @@ Usage (its own database; the bench wipes meldingen and hotspots there)::
    VENSTER_DAGEN), test on that month's incidents; hotspot hit rate and coverage, and the
    kernel-density baseline at the same coverage.
 
-The kernel-density baseline (the crime analyst's usual tool), in pure Python: a Gaussian kernel
-(bandwidth h, cut at 3h) summed over the same counted training reports the method sees (same window,
-afgewezen / duplicates / near-identical re-reports removed) on a 50 m grid in RD; only cells whose
-centre lies inside a buurt are candidates; the densest cells are taken until their area reaches the
-hotspot polygons' (union) area. It is run with every bandwidth of ``--kde-h`` and the best one in
-hindsight is reported, which favours the baseline.
+The kernel-density baseline (the crime analyst's usual tool), in pure Python: a kernel summed over the
+same counted training reports the method sees (same window, afgewezen / duplicates / near-identical
+re-reports removed) on a 50 m grid in RD; only cells whose centre lies inside a buurt are candidates;
+the densest cells are taken until their area reaches the hotspot polygons' (union) area. Three ways to
+choose the bandwidth, all printed:
+
+* ``rule``: what a GIS gives by default: ArcGIS Kernel Density's quartic kernel with its default search
+  radius, the spatial variant of Silverman's rule 0.9 · min(SD, √(1/ln 2) · Dm) · n^-0.2;
+* ``prosp`` (the verdict): chosen from ``--kde-h`` on the training data only: fit on the training
+  reports older than 30 days, keep the bandwidth whose densest cells of the same area hold most of the
+  last 30 days' training reports (ties: the capture at half and twice the area, then the smaller
+  bandwidth), refit on all training reports;
+* ``hind``: the best of ``--kde-h`` after seeing the test period, an upper bound no analyst has.
+
+Recall counts the planted places an oracle could tell from the background in the method's window
+(``hotspot_scenario.toetsen``, a Poisson test at p < 0.001 with the generator's own background rate);
+the others are printed as excluded, with recall over all of them beside it. ``--details`` lists every
+missed and excluded place (counts, radius, buurt, the buurt's k from ``hotspots_hotspotdrempel``, the
+largest disc count of the method's core test around it, the oracle's test), every false positive and
+the evidence behind each prospective bandwidth.
 
 Parameters of the method are changed in this process only (``--eps``, ``--minpoints-vloer``,
 ``--venster``, ``--buffer``, ``--marge``, ``--achtergrond``, ``--drempel``): the bench re-executes the
 source of ``hotspots/services/clustering.py`` with those constants (and SQL variants) into that module,
-so the real code runs; a variant whose text is no longer in the source stops the bench. Exit status is 0 unless something crashes; PASS/MISS is printed, never raised.
+so the real code runs; a variant whose text is no longer in the source stops the bench. ``--bron REV``
+takes that source from git (e.g. HEAD) instead of the working tree. Exit status is 0 unless something
+crashes; PASS/MISS is printed, never raised.
 """
 
 from __future__ import annotations
@@ -498,8 +514,9 @@ def drempels() -> dict[str, int]:
 
 def schijf_telling(h: hs.Geplant, rijen, k_per_buurt: dict[str, int]) -> tuple[int, int, int]:
     """The largest disc count of the method's core test over the cells holding the place's counted
-    reports (its grid cells, its EPS_M disc of cells), with that cell's threshold k (the highest of its
-    reports' buurten, as the method takes it), and the counted reports in those of its cells that pass
+    reports (its grid cells, its EPS_M disc of cells), with the lowest threshold k among the cells with
+    that count (a cell's k is the highest of its reports' buurten, as the method takes it), and the
+    counted reports in those of its cells that pass
     (a cluster's members are the reports in its core cells; it needs MINPOINTS_VLOER of them)."""
     m = _methode()
     f = h.huidig
@@ -516,9 +533,9 @@ def schijf_telling(h: hs.Geplant, rijen, k_per_buurt: dict[str, int]) -> tuple[i
     for cx, cy in eigen:
         som = sum(cellen.get((cx + dx, cy + dy), 0) for dx, dy in m.BUREN)
         k = max(k_per_buurt.get(b, 0) for b in buurten[cx, cy])
-        beste = max(beste, (som, k))
+        beste = max(beste, (som, -k))
         leden += cellen[cx, cy] if som >= k else 0
-    return (*beste, leden)
+    return beste[0], -beste[1], leden
 
 
 def plaats_details(u_naam: str, b: hs.Beoordeling, rijen, k_per_buurt: dict[str, int]) -> list[str]:

@@ -25,6 +25,12 @@ What is planted, per config (``ScenarioConfig``):
   them), reports rejected as spam / not about drugs, and "spam bursts": a dozen rejected reports at
   one spot, which must never become a hotspot.
 
+Recall's denominator (``beoordelen``): the planted places active at as-of with at least
+GT_MIN_MELDINGEN counted reports in 90 days and, given the method's window, detectable in it: an oracle
+that knows the place's centre and radius counts the counted reports in that disc in the window and
+compares them with the background the generator itself puts there (``Toets``: P(X >= n) < GT_ALPHA for
+X ~ Poisson(expected background)). A place no test could tell from chance is listed, not counted.
+
 Everything comes from one ``random.Random(seed)`` and PostGIS' seeded ``ST_GeneratePoints``, so a seed
 is one scenario. Rows are written with one ``INSERT … SELECT FROM unnest(…)`` per batch (originals,
 then duplicates pointing at them); no history rows (``MeldingEvent``), which the detection never reads.
