@@ -46,7 +46,9 @@ class Hotspot(models.Model):
 
 
 class HotspotMelding(models.Model):
-    hotspot = models.ForeignKey(Hotspot, on_delete=models.CASCADE, related_name="lidmaatschappen")
+    # No index of its own: the unique constraint (hotspot, melding) leads with it. Every index here is
+    # written for each of the tens of thousands of members a recompute inserts or deletes.
+    hotspot = models.ForeignKey(Hotspot, on_delete=models.CASCADE, related_name="lidmaatschappen", db_index=False)
     melding = models.ForeignKey(Melding, on_delete=models.CASCADE, related_name="+")
     # Linked by a coordinator rather than found by the clustering: the recompute keeps such links.
     handmatig = models.BooleanField(default=False, db_default=False)
@@ -54,7 +56,6 @@ class HotspotMelding(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["hotspot", "melding"], name="hotspotmelding_uniek")]
-        indexes = [models.Index(fields=["melding"])]
 
 
 class HotspotEvent(models.Model):

@@ -59,13 +59,17 @@ DISC_M2 = len(BUREN) * CEL_M * CEL_M
 # one sequential pass (the window is most of the table when it matters).
 VENSTER_SQL = f"""
 CREATE TEMP TABLE hotspot_venster ON COMMIT DROP AS
-SELECT m.id, ST_X(m.locatie) AS x, ST_Y(m.locatie) AS y, m.observed_at, m.buurt_id, b.wijk_id,
-       m.locatie_type_id, m.waarnemingen,
-       floor(ST_X(m.locatie) / {CEL_M})::int AS cx, floor(ST_Y(m.locatie) / {CEL_M})::int AS cy,
-       {{sleutels}}
-FROM meldingen_melding m JOIN meldingen_buurt b ON b.code = m.buurt_id
-WHERE m.observed_at > %(start)s AND m.observed_at <= %(as_of)s
-  AND m.status <> 'afgewezen' AND m.duplicaat_van_id IS NULL
+SELECT id, x, y, observed_at, buurt_id, locatie_type_id, waarnemingen,
+       floor(x / {CEL_M})::int AS cx, floor(y / {CEL_M})::int AS cy, {{sleutels}}
+FROM (
+    SELECT m.id, ST_X(m.locatie) AS x, ST_Y(m.locatie) AS y, date_part('epoch', m.observed_at) AS t,
+           m.observed_at, m.buurt_id, m.locatie_type_id, m.waarnemingen
+    FROM meldingen_melding m
+    WHERE m.observed_at > %(start)s AND m.observed_at <= %(as_of)s
+      AND m.status <> 'afgewezen' AND m.duplicaat_van_id IS NULL
+    -- a fence for the planner: the geometry is decoded once per row, not once per use of x and y
+    OFFSET 0
+) m
 """  # noqa: S608 (constants only; values are parameters)
 
 
@@ -77,11 +81,10 @@ WHERE m.observed_at > %(start)s AND m.observed_at <= %(as_of)s
 # have company, and only those are compared pairwise.
 def _sleutel(g: int) -> str:
     """The box of grid g (0-3) as one bigint: x box, y box and time box."""
-    m, minuten = BIJNA_GELIJK_M, BIJNA_GELIJK_MIN
+    m, seconden = BIJNA_GELIJK_M, 60 * BIJNA_GELIJK_MIN
     return (
-        f"(floor((ST_X(m.locatie) + {g * m}) / {4 * m})::bigint * 1000000"
-        f" + floor((ST_Y(m.locatie) + {g * m}) / {4 * m})::bigint) * 1000000"
-        f" + floor((date_part('epoch', m.observed_at) + {g * 60 * minuten}) / {240 * minuten})::bigint AS s{g}"
+        f"(floor((x + {g * m}) / {4 * m})::bigint * 1000000 + floor((y + {g * m}) / {4 * m})::bigint) * 1000000"
+        f" + floor((t + {g * seconden}) / {4 * seconden})::bigint AS s{g}"
     )
 
 
@@ -89,17 +92,16 @@ VENSTER_SQL = VENSTER_SQL.replace("{sleutels}", ", ".join(_sleutel(g) for g in r
 
 DUBBEL_SQL = f"""
 CREATE TEMP TABLE hotspot_dubbel ON COMMIT DROP AS
-WITH gedeeld AS MATERIALIZED (
-    -- one scan, four hash tables: the boxes that hold more than one report
-    SELECT s0, s1, s2, s3 FROM hotspot_venster
-    GROUP BY GROUPING SETS ((s0), (s1), (s2), (s3)) HAVING count(*) > 1
-),
+-- per grid one hash aggregate over one column: the boxes that hold more than one report (cheaper than
+-- one GROUPING SETS aggregate over the four)
+WITH g0 AS MATERIALIZED (SELECT s0 FROM hotspot_venster GROUP BY s0 HAVING count(*) > 1),
+g1 AS MATERIALIZED (SELECT s1 FROM hotspot_venster GROUP BY s1 HAVING count(*) > 1),
+g2 AS MATERIALIZED (SELECT s2 FROM hotspot_venster GROUP BY s2 HAVING count(*) > 1),
+g3 AS MATERIALIZED (SELECT s3 FROM hotspot_venster GROUP BY s3 HAVING count(*) > 1),
 kandidaat AS MATERIALIZED (
     SELECT v.id, v.x, v.y, v.observed_at, v.s0, v.s1, v.s2, v.s3 FROM hotspot_venster v
-    WHERE v.s0 IN (SELECT s0 FROM gedeeld WHERE s0 IS NOT NULL)
-       OR v.s1 IN (SELECT s1 FROM gedeeld WHERE s1 IS NOT NULL)
-       OR v.s2 IN (SELECT s2 FROM gedeeld WHERE s2 IS NOT NULL)
-       OR v.s3 IN (SELECT s3 FROM gedeeld WHERE s3 IS NOT NULL)
+    WHERE v.s0 IN (SELECT s0 FROM g0) OR v.s1 IN (SELECT s1 FROM g1)
+       OR v.s2 IN (SELECT s2 FROM g2) OR v.s3 IN (SELECT s3 FROM g3)
 ),
 paren AS (
     SELECT a.id AS a, a.x, a.y, a.observed_at AS t, b.id AS b, b.x AS bx, b.y AS by, b.observed_at AS bt
@@ -119,7 +121,19 @@ DELETE FROM hotspot_venster v USING hotspot_dubbel d WHERE d.id = v.id
 """  # noqa: S608
 
 
-# Step 3: the local minpoints per buurt: k = max(5, ⌈λ + 3√λ⌉) for the larger of two expected counts in
+# Step 3: the counted reports per cell and buurt, and per cell; everything after this reads these.
+CELLEN_SQL = """
+CREATE TEMP TABLE hotspot_celbuurt ON COMMIT DROP AS
+SELECT cx, cy, buurt_id, count(*)::int AS n, min(id) AS eerste FROM hotspot_venster GROUP BY cx, cy, buurt_id;
+CREATE TEMP TABLE hotspot_cel ON COMMIT DROP AS
+SELECT cx, cy, sum(n)::int AS n, min(eerste) AS eerste FROM hotspot_celbuurt GROUP BY cx, cy;
+-- a few milliseconds that buy hash joins and hash aggregates sized for the real number of cells
+ANALYZE hotspot_celbuurt (cx, cy, buurt_id);
+ANALYZE hotspot_cel
+"""
+
+
+# Step 3b: the local minpoints per buurt: k = max(5, ⌈λ + 3√λ⌉) for the larger of two expected counts in
 # a disc: the wijk's counted reports spread over the wijk, and the city's counted reports spread by
 # population (the buurt's share of inhabitants over the buurt's area). The second matters in a dense
 # buurt of a wijk with parks, water or offices, where the wijk mean underestimates the background and
@@ -135,9 +149,12 @@ SELECT b.code AS buurt_id, b.wijk_id,
        tot.n * coalesce(b.inwoners, 0) / nullif(bev.inw, 0) * {DISC_M2} / nullif(ST_Area(b.geometrie), 0) AS l_bev,
        0 AS k
 FROM meldingen_buurt b
-JOIN meldingen_wijk w ON w.code = b.wijk_id
-LEFT JOIN (SELECT wijk_id, count(*) AS n FROM hotspot_venster GROUP BY wijk_id) n ON n.wijk_id = b.wijk_id
-CROSS JOIN (SELECT count(*)::float AS n FROM hotspot_venster) tot
+JOIN (SELECT code, geometrie FROM meldingen_wijk) w ON w.code = b.wijk_id
+LEFT JOIN (
+    SELECT b.wijk_id, sum(cb.n)::bigint AS n
+    FROM hotspot_celbuurt cb JOIN meldingen_buurt b ON b.code = cb.buurt_id GROUP BY b.wijk_id
+) n ON n.wijk_id = b.wijk_id
+CROSS JOIN (SELECT sum(n)::float AS n FROM hotspot_cel) tot
 CROSS JOIN (SELECT sum(inwoners)::float AS inw FROM meldingen_buurt) bev;
 UPDATE hotspot_drempel SET k = greatest({_k("f_wijk")}, {_k("coalesce(l_bev, 0)")})
 """  # noqa: S608
@@ -147,12 +164,8 @@ UPDATE hotspot_drempel SET k = greatest({_k("f_wijk")}, {_k("coalesce(l_bev, 0)"
 # the thresholds, so they are summed once (one hash join of the cells with their 13 offsets) and both
 # passes only compare.
 KERN_SQL = f"""
-CREATE TEMP TABLE hotspot_celbuurt ON COMMIT DROP AS
-SELECT cx, cy, buurt_id, count(*) AS n FROM hotspot_venster GROUP BY cx, cy, buurt_id;
-CREATE TEMP TABLE hotspot_cel ON COMMIT DROP AS
-SELECT cx, cy, sum(n) AS n FROM hotspot_celbuurt GROUP BY cx, cy;
 CREATE TEMP TABLE hotspot_som ON COMMIT DROP AS
-SELECT c.cx, c.cy, sum(b.n) AS som
+SELECT c.cx, c.cy, sum(b.n)::int AS som
 FROM hotspot_cel c
 CROSS JOIN (VALUES {BUREN_VALUES}) AS o(dx, dy)
 JOIN hotspot_cel b ON b.cx = c.cx + o.dx AND b.cy = c.cy + o.dy
@@ -191,63 +204,59 @@ DROP TABLE hotspot_kern;
 """  # noqa: S608
 
 # Step 5: connected core cells are one cluster; its members are the counted meldingen in its cells.
+# Sizes and numbering come from the cells' counts and lowest ids, so only the final step touches the
+# members (one hash join of the window with the few core cells).
 LEDEN_SQL = f"""
+CREATE TEMP TABLE hotspot_kerncel ON COMMIT DROP AS
+SELECT k.cx, k.cy, c.n, c.eerste,
+       ST_ClusterDBSCAN(ST_MakePoint(k.cx, k.cy), eps := {VERBIND_CELLEN}, minpoints := 1) OVER (ORDER BY k.cx, k.cy) AS c
+FROM hotspot_kern k JOIN hotspot_cel c USING (cx, cy);
+CREATE TEMP TABLE hotspot_cluster ON COMMIT DROP AS
+-- a cluster needs the floor's number of counted meldingen; numbered by its lowest melding id so that
+-- the numbering does not depend on the grid's origin or the order of the rows
+SELECT c, (dense_rank() OVER (ORDER BY min(eerste)))::int - 1 AS cid
+FROM hotspot_kerncel GROUP BY c HAVING sum(n) >= {MINPOINTS_VLOER};
+ANALYZE hotspot_kerncel;
 CREATE TEMP TABLE hotspot_leden ON COMMIT DROP AS
-WITH c AS (
-    SELECT cx, cy,
-           ST_ClusterDBSCAN(ST_MakePoint(cx, cy), eps := {VERBIND_CELLEN}, minpoints := 1)
-               OVER (ORDER BY cx, cy) AS c
-    FROM hotspot_kern
-),
-leden AS (
-    SELECT v.id, c.c
-    FROM hotspot_venster v JOIN c USING (cx, cy)
-),
-groot AS (
-    -- a cluster needs the floor's number of counted meldingen; numbered by its lowest melding id so
-    -- that the numbering does not depend on the grid's origin or the order of the rows
-    SELECT c, min(id) AS eerste FROM leden GROUP BY c HAVING count(*) >= {MINPOINTS_VLOER}
-)
-SELECT l.id, (dense_rank() OVER (ORDER BY g.eerste))::int - 1 AS cid
-FROM leden l JOIN groot g USING (c);
+SELECT v.id, g.cid, v.x, v.y, v.observed_at, v.locatie_type_id, v.waarnemingen
+FROM hotspot_venster v
+JOIN (SELECT k.cx, k.cy, g.cid FROM hotspot_kerncel k JOIN hotspot_cluster g USING (c)) g USING (cx, cy);
 CREATE INDEX ON hotspot_leden (id);
-ANALYZE hotspot_leden;
+ANALYZE hotspot_leden (id, cid);
 """  # noqa: S608
 
 # Step 6: per cluster its polygon, counts, score, trend inputs and dominant kinds, for members only.
 STATS_SQL = f"""
-WITH leden AS (
-    SELECT l.cid, m.id, ST_SetSRID(ST_MakePoint(m.x, m.y), {RD_SRID}) AS locatie, m.observed_at,
-           m.locatie_type_id, m.waarnemingen,
-           (CASE WHEN m.waarnemingen && %(zwaar)s THEN 2.0 ELSE 1.0 END)
-           * (CASE WHEN m.locatie_type_id = ANY(%(kwetsbaar)s) THEN 1.5 ELSE 1.0 END)
-           * power(0.5, date_part('epoch', %(as_of)s - m.observed_at) / 86400.0 / {HALFWAARDE_DAGEN}) AS bijdrage
-    FROM hotspot_leden l JOIN hotspot_venster m ON m.id = l.id
-),
-per_cluster AS (
+WITH per_cluster AS MATERIALIZED (  -- the hull once, not once per use of the polygon
     SELECT cid,
-           ST_Buffer(ST_ConcaveHull(ST_Collect(locatie), {HULL_CONVEX}), {BUFFER_M}) AS polygon,
+           ST_Buffer(ST_ConcaveHull(ST_Collect(ST_SetSRID(ST_MakePoint(x, y), {RD_SRID})), {HULL_CONVEX}), {BUFFER_M})
+               AS polygon,
            count(*) AS n,
            count(DISTINCT (observed_at AT TIME ZONE 'Europe/Amsterdam')::date) AS dagen,
-           sum(bijdrage) AS gewogen,
+           sum((CASE WHEN waarnemingen && %(zwaar)s THEN 2.0 ELSE 1.0 END)
+               * (CASE WHEN locatie_type_id = ANY(%(kwetsbaar)s) THEN 1.5 ELSE 1.0 END)
+               * power(0.5, date_part('epoch', %(as_of)s - observed_at) / 86400.0 / {HALFWAARDE_DAGEN})) AS gewogen,
            min(observed_at) AS eerste, max(observed_at) AS laatste,
            count(*) FILTER (WHERE observed_at > %(as_of)s - interval '14 days') AS n14,
            count(*) FILTER (WHERE observed_at <= %(as_of)s - interval '14 days'
                             AND observed_at > %(as_of)s - interval '42 days') AS n28
-    FROM leden GROUP BY cid
+    FROM hotspot_leden GROUP BY cid
 ),
 types AS (
     SELECT cid, jsonb_agg(jsonb_build_array(code, n) ORDER BY n DESC, code) AS j FROM (
         SELECT cid, locatie_type_id AS code, count(*) AS n,
                row_number() OVER (PARTITION BY cid ORDER BY count(*) DESC, locatie_type_id) AS r
-        FROM leden GROUP BY cid, locatie_type_id
+        FROM hotspot_leden GROUP BY cid, locatie_type_id
     ) x WHERE r <= 3 GROUP BY cid
 ),
 waarn AS (
     SELECT cid, jsonb_agg(jsonb_build_array(code, n) ORDER BY n DESC, code) AS j FROM (
-        SELECT cid, code, count(*) AS n,
-               row_number() OVER (PARTITION BY cid ORDER BY count(*) DESC, code) AS r
-        FROM leden, unnest(waarnemingen) AS code GROUP BY cid, code
+        SELECT cid, code, sum(n) AS n,
+               row_number() OVER (PARTITION BY cid ORDER BY sum(n) DESC, code) AS r
+        -- the few distinct combinations per cluster first, then unnested
+        FROM (SELECT cid, waarnemingen, count(*) AS n FROM hotspot_leden GROUP BY cid, waarnemingen) a,
+             unnest(waarnemingen) AS code
+        GROUP BY cid, code
     ) x WHERE r <= 3 GROUP BY cid
 )
 SELECT p.cid, ST_AsEWKB(p.polygon), p.n, p.dagen,
@@ -317,14 +326,17 @@ def clusters_bepalen(*, as_of: datetime) -> list[Cluster]:
     """
     params = parameters(as_of)
     with connection.cursor() as cursor:
-        for table in ("leden", "kern", "som", "cel", "celbuurt", "drempel", "dubbel", "venster"):
+        for table in ("leden", "cluster", "kerncel", "kern", "som", "cel", "celbuurt", "drempel", "dubbel", "venster"):
             cursor.execute(f"DROP TABLE IF EXISTS hotspot_{table}")
         # The sorts and hash joins below stay in memory with this; it ends with the transaction.
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM_MB}MB'")
         # The planner's row estimates for the temporary tables are rough; compiling for them cost more
         # than running the queries (about a second).
         cursor.execute("SET LOCAL jit = off")
-        for sql in (VENSTER_SQL, DUBBEL_SQL, DREMPEL_SQL, KERN_SQL, TWEEDE_PASS_SQL, LEDEN_SQL, STATS_SQL):
+        # Nor does it know the temporary tables' sizes (they are never analysed), and it guesses merge
+        # joins that sort 100,000s of rows where a hash of the smaller side is a fraction of that.
+        cursor.execute("SET LOCAL enable_mergejoin = off")
+        for sql in (VENSTER_SQL, DUBBEL_SQL, CELLEN_SQL, DREMPEL_SQL, KERN_SQL, TWEEDE_PASS_SQL, LEDEN_SQL, STATS_SQL):
             _uitvoeren(cursor, sql, params)
         rows = cursor.fetchall()
     return [

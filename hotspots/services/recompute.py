@@ -130,25 +130,22 @@ WHERE h.status = ANY(%(levend)s)
 GROUP BY h.id
 """
 
-# Memberships follow the clusters in a few statements, whatever their number: links the clustering
-# no longer finds go (a coordinator's manual links stay), new ones come.
-LEDEN_NIEUW_SQL = """
-CREATE TEMP TABLE hotspot_leden_nieuw ON COMMIT DROP AS
-SELECT t.hotspot_id, l.id AS melding_id
-FROM hotspot_leden l JOIN unnest(%(hotspots)s::int[], %(cids)s::int[]) AS t(hotspot_id, cid) ON t.cid = l.cid
-"""
-
-LEDEN_WEG_SQL = """
-DELETE FROM hotspots_hotspotmelding hm
-WHERE hm.hotspot_id = ANY(%(hotspots)s) AND NOT hm.handmatig
-  AND NOT EXISTS (
-      SELECT 1 FROM hotspot_leden_nieuw n WHERE n.hotspot_id = hm.hotspot_id AND n.melding_id = hm.melding_id)
-"""
-
-LEDEN_ERBIJ_SQL = """
+# Memberships follow the clusters in one statement, whatever their number: links the clustering no
+# longer finds go (a coordinator's manual links stay), new ones come. Both parts see the table as it was
+# before the statement, which is what each needs.
+LEDEN_SQL = """
+WITH nieuw AS MATERIALIZED (
+    SELECT t.hotspot_id, l.id AS melding_id
+    FROM hotspot_leden l JOIN unnest(%(hotspots)s::bigint[], %(cids)s::int[]) AS t(hotspot_id, cid) ON t.cid = l.cid
+),
+weg AS (
+    DELETE FROM hotspots_hotspotmelding hm
+    WHERE hm.hotspot_id = ANY(%(hotspots)s) AND NOT hm.handmatig
+      AND NOT EXISTS (SELECT 1 FROM nieuw n WHERE n.hotspot_id = hm.hotspot_id AND n.melding_id = hm.melding_id)
+)
 INSERT INTO hotspots_hotspotmelding (hotspot_id, melding_id, handmatig, gekoppeld_door)
 SELECT n.hotspot_id, n.melding_id, false, ''
-FROM hotspot_leden_nieuw n
+FROM nieuw n
 WHERE NOT EXISTS (
     SELECT 1 FROM hotspots_hotspotmelding hm WHERE hm.hotspot_id = n.hotspot_id AND hm.melding_id = n.melding_id)
 ORDER BY n.hotspot_id, n.melding_id  -- index order: the first run inserts every member
@@ -265,11 +262,7 @@ def hotspot_recompute(*, as_of: datetime) -> RecomputeResultaat | None:
     toewijzing = sorted(leden_van.items())
     params = {"hotspots": [hid for _, hid in toewijzing], "cids": [ci for ci, _ in toewijzing]}
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS hotspot_leden_nieuw")
-        cursor.execute(LEDEN_NIEUW_SQL, params)
-        cursor.execute("ANALYZE hotspot_leden_nieuw")
-        cursor.execute(LEDEN_WEG_SQL, params)
-        cursor.execute(LEDEN_ERBIJ_SQL, params)
+        cursor.execute(LEDEN_SQL, params)
         # The thresholds of this run, for the incremental step; the candidates are now clusters or not.
         cursor.execute("DELETE FROM hotspots_hotspotdrempel")
         cursor.execute(
