@@ -126,10 +126,7 @@ CELLEN_SQL = """
 CREATE TEMP TABLE hotspot_celbuurt ON COMMIT DROP AS
 SELECT cx, cy, buurt_id, count(*)::int AS n, min(id) AS eerste FROM hotspot_venster GROUP BY cx, cy, buurt_id;
 CREATE TEMP TABLE hotspot_cel ON COMMIT DROP AS
-SELECT cx, cy, sum(n)::int AS n, min(eerste) AS eerste FROM hotspot_celbuurt GROUP BY cx, cy;
--- a few milliseconds that buy hash joins and hash aggregates sized for the real number of cells
-ANALYZE hotspot_celbuurt (cx, cy, buurt_id);
-ANALYZE hotspot_cel
+SELECT cx, cy, sum(n)::int AS n, min(eerste) AS eerste FROM hotspot_celbuurt GROUP BY cx, cy
 """
 
 
@@ -161,15 +158,15 @@ UPDATE hotspot_drempel SET k = greatest({_k("f_wijk")}, {_k("coalesce(l_bev, 0)"
 
 # Step 4: the core cells: cells holding counted reports whose disc holds the cell's threshold (the
 # highest k among its reports' buurten: at a border the stricter one). The disc sums do not depend on
-# the thresholds, so they are summed once (one hash join of the cells with their 13 offsets) and both
+# the thresholds, so they are summed once (one hash aggregate of the cells spread over their 13 offsets) and both
 # passes only compare.
 KERN_SQL = f"""
 CREATE TEMP TABLE hotspot_som ON COMMIT DROP AS
-SELECT c.cx, c.cy, sum(b.n)::int AS som
-FROM hotspot_cel c
-CROSS JOIN (VALUES {BUREN_VALUES}) AS o(dx, dy)
-JOIN hotspot_cel b ON b.cx = c.cx + o.dx AND b.cy = c.cy + o.dy
-GROUP BY c.cx, c.cy;
+-- each cell's count spread over the 13 cells whose disc holds it (empty cells get a sum too; the core
+-- test keeps only cells with reports): one hash aggregate, no join
+SELECT c.cx + o.dx AS cx, c.cy + o.dy AS cy, sum(c.n)::int AS som
+FROM hotspot_cel c CROSS JOIN (VALUES {BUREN_VALUES}) AS o(dx, dy)
+GROUP BY 1, 2;
 {{kern}}
 """  # noqa: S608
 
@@ -221,8 +218,6 @@ CREATE TEMP TABLE hotspot_leden ON COMMIT DROP AS
 SELECT v.id, g.cid, v.x, v.y, v.observed_at, v.locatie_type_id, v.waarnemingen
 FROM hotspot_venster v
 JOIN (SELECT k.cx, k.cy, g.cid FROM hotspot_kerncel k JOIN hotspot_cluster g USING (c)) g USING (cx, cy);
-CREATE INDEX ON hotspot_leden (id);
-ANALYZE hotspot_leden (id, cid);
 """  # noqa: S608
 
 # Step 6: per cluster its polygon, counts, score, trend inputs and dominant kinds, for members only.
