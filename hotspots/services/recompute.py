@@ -27,32 +27,92 @@ def _stil_dagen() -> int:
     return settings.HOTSPOT_QUIET_DAYS
 
 
+def _hongaars(kosten: list[list[float]]) -> list[int]:
+    """The assignment of rows to columns with the least total cost (Kuhn-Munkres with potentials,
+    O(n²·m)); `kosten` has n <= m rows. Returns the column of each row."""
+    n, m = len(kosten), len(kosten[0])
+    oneindig = float("inf")
+    u, v = [0.0] * (n + 1), [0.0] * (m + 1)
+    rij_van = [0] * (m + 1)  # column j (1-based) -> its row (1-based), 0 = free
+    via = [0] * (m + 1)
+    for i in range(1, n + 1):
+        rij_van[0] = i
+        j0 = 0
+        minimum = [oneindig] * (m + 1)
+        gebruikt = [False] * (m + 1)
+        while rij_van[j0]:
+            gebruikt[j0] = True
+            i0, delta, j1 = rij_van[j0], oneindig, 0
+            for j in range(1, m + 1):
+                if not gebruikt[j]:
+                    c = kosten[i0 - 1][j - 1] - u[i0] - v[j]
+                    if c < minimum[j]:
+                        minimum[j], via[j] = c, j0
+                    if minimum[j] < delta:
+                        delta, j1 = minimum[j], j
+            for j in range(m + 1):
+                if gebruikt[j]:
+                    u[rij_van[j]] += delta
+                    v[j] -= delta
+                else:
+                    minimum[j] -= delta
+            j0 = j1
+        while j0:
+            j1 = via[j0]
+            rij_van[j0] = rij_van[j1]
+            j0 = j1
+    kolom = [0] * n
+    for j in range(1, m + 1):
+        if rij_van[j]:
+            kolom[rij_van[j] - 1] = j - 1
+    return kolom
+
+
 def toewijzen(
     overlap: dict[tuple[int, int], int], oud_n: dict[int, int], nieuw_n: list[int]
 ) -> list[tuple[int, int, float]]:
-    """Greedy best-Jaccard-first assignment of living hotspots to new clusters, from the shared
-    meldingen per (hotspot, cluster) pair (`overlap`, counted in SQL) and the sizes on both sides.
+    """The optimal assignment of living hotspots to new clusters: the one with the largest total Jaccard
+    over pairs with Jaccard >= MIN_JACCARD, from the shared meldingen per (hotspot, cluster) pair
+    (`overlap`, counted in SQL) and the sizes on both sides.
 
-    Returns (hotspot id, cluster index, jaccard) pairs. Not the optimal (Hungarian) assignment, but with
-    clusters that overlap few others it nearly always is, and it is O(p log p) in the overlapping pairs.
-    Ties are broken by the older hotspot id, then the cluster index, so the result is deterministic.
+    Solved per connected group of overlapping hotspots and clusters (usually one of each, so the
+    Hungarian method runs on tiny matrices). Returns (hotspot id, cluster index, jaccard) pairs sorted by
+    hotspot id. Deterministic: the rows and columns go in sorted order.
     """
-    paren = []
+    paren = {}
     for (hid, ci), gedeeld in overlap.items():
         j = gedeeld / (oud_n[hid] + nieuw_n[ci] - gedeeld)
         if j >= MIN_JACCARD:
-            paren.append((-j, hid, ci))
-    paren.sort()
-    bezet_h: set[int] = set()
-    bezet_c: set[int] = set()
+            paren[hid, ci] = j
+    # connected groups (union-find over hotspots "h…" and clusters "c…")
+    ouder: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def wortel(x):
+        while ouder.setdefault(x, x) != x:
+            ouder[x] = ouder[ouder[x]]
+            x = ouder[x]
+        return x
+
+    for hid, ci in paren:
+        ouder[wortel(("h", hid))] = wortel(("c", ci))
+    groepen: dict[tuple[str, int], tuple[set[int], set[int]]] = {}
+    for hid, ci in paren:
+        hs, cs = groepen.setdefault(wortel(("h", hid)), (set(), set()))
+        hs.add(hid)
+        cs.add(ci)
     gekoppeld = []
-    for minj, hid, ci in paren:
-        if hid in bezet_h or ci in bezet_c:
-            continue
-        bezet_h.add(hid)
-        bezet_c.add(ci)
-        gekoppeld.append((hid, ci, -minj))
-    return gekoppeld
+    for hs, cs in groepen.values():
+        rijen, kolommen = sorted(hs), sorted(cs)
+        omgedraaid = len(rijen) > len(kolommen)
+        if omgedraaid:
+            rijen, kolommen = kolommen, rijen
+        # cost = -jaccard; a pair below the minimum costs 0, like leaving both unassigned
+        kosten = [[-paren.get((k, r) if omgedraaid else (r, k), 0.0) for k in kolommen] for r in rijen]
+        for r, k in zip(rijen, _hongaars(kosten), strict=True):
+            hid, ci = (kolommen[k], r) if omgedraaid else (r, kolommen[k])
+            if (hid, ci) in paren:
+                gekoppeld.append((hid, ci, paren[hid, ci]))
+    return sorted(gekoppeld)
 
 
 def _status_zetten(hotspot: Hotspot, naar: str, *, as_of: datetime, reden: str, ander: Hotspot | None = None):
