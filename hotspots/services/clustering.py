@@ -90,35 +90,29 @@ def _sleutel(g: int) -> str:
 
 VENSTER_SQL = VENSTER_SQL.replace("{sleutels}", ", ".join(_sleutel(g) for g in range(4)))
 
-DUBBEL_SQL = f"""
+# Per grid, in its own statement (so each hash table is freed before the next: at 1M reports one holds
+# ~120 MB): the reports in boxes that hold more than one report. Then those are compared pairwise
+# within their box.
+PAAR_SQL = """
+CREATE TEMP TABLE hotspot_paar{g} ON COMMIT DROP AS
+SELECT v.id, v.x, v.y, v.observed_at, v.s{g} AS s FROM hotspot_venster v
+WHERE v.s{g} IN (SELECT s{g} FROM hotspot_venster GROUP BY s{g} HAVING count(*) > 1);
+"""
+PAREN_SQL = """SELECT a.id AS a, a.x, a.y, a.observed_at AS t, b.id AS b, b.x AS bx, b.y AS by, b.observed_at AS bt
+    FROM hotspot_paar{g} a JOIN hotspot_paar{g} b ON b.s = a.s"""
+PAREN_VERGELIJKEN_SQL = f"""
 CREATE TEMP TABLE hotspot_dubbel ON COMMIT DROP AS
--- per grid one hash aggregate over one column: the boxes that hold more than one report (cheaper than
--- one GROUPING SETS aggregate over the four)
-WITH g0 AS MATERIALIZED (SELECT s0 FROM hotspot_venster GROUP BY s0 HAVING count(*) > 1),
-g1 AS MATERIALIZED (SELECT s1 FROM hotspot_venster GROUP BY s1 HAVING count(*) > 1),
-g2 AS MATERIALIZED (SELECT s2 FROM hotspot_venster GROUP BY s2 HAVING count(*) > 1),
-g3 AS MATERIALIZED (SELECT s3 FROM hotspot_venster GROUP BY s3 HAVING count(*) > 1),
-kandidaat AS MATERIALIZED (
-    SELECT v.id, v.x, v.y, v.observed_at, v.s0, v.s1, v.s2, v.s3 FROM hotspot_venster v
-    WHERE v.s0 IN (SELECT s0 FROM g0) OR v.s1 IN (SELECT s1 FROM g1)
-       OR v.s2 IN (SELECT s2 FROM g2) OR v.s3 IN (SELECT s3 FROM g3)
-),
-paren AS (
-    SELECT a.id AS a, a.x, a.y, a.observed_at AS t, b.id AS b, b.x AS bx, b.y AS by, b.observed_at AS bt
-    FROM kandidaat a JOIN kandidaat b ON b.s0 = a.s0
-    UNION ALL
-    SELECT a.id, a.x, a.y, a.observed_at, b.id, b.x, b.y, b.observed_at FROM kandidaat a JOIN kandidaat b ON b.s1 = a.s1
-    UNION ALL
-    SELECT a.id, a.x, a.y, a.observed_at, b.id, b.x, b.y, b.observed_at FROM kandidaat a JOIN kandidaat b ON b.s2 = a.s2
-    UNION ALL
-    SELECT a.id, a.x, a.y, a.observed_at, b.id, b.x, b.y, b.observed_at FROM kandidaat a JOIN kandidaat b ON b.s3 = a.s3
-)
-SELECT DISTINCT a AS id FROM paren
+SELECT DISTINCT a AS id FROM (
+    {{paren}}
+) paren
 WHERE (bt, b) < (t, a)
   AND bt >= t - interval '{BIJNA_GELIJK_MIN} minutes'
   AND (x - bx) ^ 2 + (y - by) ^ 2 <= {BIJNA_GELIJK_M} ^ 2;
 DELETE FROM hotspot_venster v USING hotspot_dubbel d WHERE d.id = v.id
 """  # noqa: S608
+DUBBEL_SQL = "".join(PAAR_SQL.format(g=g) for g in range(4)) + PAREN_VERGELIJKEN_SQL.replace(
+    "{paren}", "\n    UNION ALL\n    ".join(PAREN_SQL.format(g=g) for g in range(4))
+)
 
 
 # Step 3: the counted reports per cell and buurt, and per cell; everything after this reads these.
@@ -321,7 +315,10 @@ def clusters_bepalen(*, as_of: datetime) -> list[Cluster]:
     """
     params = parameters(as_of)
     with connection.cursor() as cursor:
-        for table in ("leden", "cluster", "kerncel", "kern", "som", "cel", "celbuurt", "drempel", "dubbel", "venster"):
+        for table in (
+            *("leden", "cluster", "kerncel", "kern", "som", "cel", "celbuurt", "drempel", "dubbel"),
+            *("paar0", "paar1", "paar2", "paar3", "venster"),
+        ):
             cursor.execute(f"DROP TABLE IF EXISTS hotspot_{table}")
         # The sorts and hash joins below stay in memory with this; it ends with the transaction.
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM_MB}MB'")
