@@ -133,18 +133,43 @@ def _k(lam: str) -> str:
     return f"greatest({MINPOINTS_VLOER}, ceil({lam} + {MARGE_SIGMA} * sqrt({lam})))::int"
 
 
+# A small wijk's own rate is a poor estimate: a single hotspot can make up most of its reports (and the
+# second pass only takes out reports in cells that already passed). So the wijk's rate is pulled toward
+# its stadsdeel's, as if the wijk had KRIMP_M2 more area at the stadsdeel's rate: a wijk of 2 km² (the
+# city's mean) keeps two thirds of its own figure, one of 0.3 km² a fifth.
+KRIMP_M2 = 1_000_000
+
+
+def _wijk_lambda(*, zonder_kern: bool) -> str:
+    """(wijk_id, lambda): the expected counted reports in a disc from the wijk's and stadsdeel's rates."""
+    filter_ = (
+        "WHERE NOT EXISTS (SELECT 1 FROM hotspot_kern k WHERE k.cx = cb.cx AND k.cy = cb.cy)" if zonder_kern else ""
+    )
+    return f"""(
+    WITH per_wijk AS (
+        SELECT w.code AS wijk_id, w.stadsdeel_id, ST_Area(w.geometrie) AS opp, coalesce(n.n, 0) AS n
+        FROM meldingen_wijk w
+        LEFT JOIN (
+            SELECT b.wijk_id, sum(cb.n)::bigint AS n
+            FROM hotspot_celbuurt cb JOIN meldingen_buurt b ON b.code = cb.buurt_id
+            {filter_}
+            GROUP BY b.wijk_id
+        ) n ON n.wijk_id = w.code
+    ),
+    per_stadsdeel AS (SELECT stadsdeel_id, sum(n) / nullif(sum(opp), 0) AS dichtheid FROM per_wijk GROUP BY 1)
+    SELECT w.wijk_id, (w.n + coalesce(s.dichtheid, 0) * {KRIMP_M2}) / (w.opp + {KRIMP_M2}) * {DISC_M2} AS lambda
+    FROM per_wijk w JOIN per_stadsdeel s USING (stadsdeel_id)
+)"""  # noqa: S608
+
+
 DREMPEL_SQL = f"""
 CREATE TEMP TABLE hotspot_drempel ON COMMIT DROP AS
 SELECT b.code AS buurt_id, b.wijk_id,
-       coalesce(n.n, 0) * {DISC_M2}::float / nullif(ST_Area(w.geometrie), 0) AS f_wijk,
+       n.lambda::float AS f_wijk,
        tot.n * coalesce(b.inwoners, 0) / nullif(bev.inw, 0) * {DISC_M2} / nullif(ST_Area(b.geometrie), 0) AS l_bev,
        0 AS k
 FROM meldingen_buurt b
-JOIN (SELECT code, geometrie FROM meldingen_wijk) w ON w.code = b.wijk_id
-LEFT JOIN (
-    SELECT b.wijk_id, sum(cb.n)::bigint AS n
-    FROM hotspot_celbuurt cb JOIN meldingen_buurt b ON b.code = cb.buurt_id GROUP BY b.wijk_id
-) n ON n.wijk_id = b.wijk_id
+JOIN {_wijk_lambda(zonder_kern=False)} n ON n.wijk_id = b.wijk_id
 CROSS JOIN (SELECT sum(n)::float AS n FROM hotspot_cel) tot
 CROSS JOIN (SELECT sum(inwoners)::float AS inw FROM meldingen_buurt) bev;
 UPDATE hotspot_drempel SET k = greatest({_k("f_wijk")}, {_k("coalesce(l_bev, 0)")})
@@ -179,16 +204,7 @@ KERN_SQL = KERN_SQL.format(kern=KERN_TEST_SQL)
 # the first pass's core cells, and run the core test once more with those thresholds.
 TWEEDE_PASS_SQL = f"""
 UPDATE hotspot_drempel d SET k = greatest({_k("r.lambda")}, {_k("coalesce(d.l_bev, 0)")})
-FROM (
-    SELECT w.code AS wijk_id, coalesce(n.n, 0) * {DISC_M2}::float / nullif(ST_Area(w.geometrie), 0) AS lambda
-    FROM meldingen_wijk w
-    LEFT JOIN (
-        SELECT b.wijk_id, sum(cb.n) AS n
-        FROM hotspot_celbuurt cb JOIN meldingen_buurt b ON b.code = cb.buurt_id
-        WHERE NOT EXISTS (SELECT 1 FROM hotspot_kern k WHERE k.cx = cb.cx AND k.cy = cb.cy)
-        GROUP BY b.wijk_id
-    ) n ON n.wijk_id = w.code
-) r
+FROM {_wijk_lambda(zonder_kern=True)} r
 WHERE r.wijk_id = d.wijk_id;
 DROP TABLE hotspot_kern;
 {KERN_TEST_SQL}

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.contrib.gis.geos import Point
+from django.db import connection
 
 from hotspots.models import Hotspot, HotspotEvent, HotspotMelding, HotspotScore
 from hotspots.services import hotspot_recompute
@@ -148,3 +149,36 @@ def test_polygon_is_nooit_een_punt(db, as_of):
     assert polygon.geom_type == "Polygon"
     assert polygon.area > 1900
     assert polygon.contains(Point(rd_point(*BIJLMERPLEIN).coords, srid=28992))
+
+
+# Chassébuurt (wijk EN, 0.28 km², one of the city's smallest wijken)
+CHASSE = (52.36746, 4.86010)
+
+
+def test_een_hotspot_in_een_kleine_wijk_verhoogt_zijn_eigen_drempel_niet(db, as_of):
+    # given a new place of 8 reports in a tiny wijk that holds 13 more reports elsewhere: the wijk's own
+    # rate alone (21 reports on 0.28 km²) asks 13 in a disc, so the place would never pass
+    plek = plant(CHASSE, n=8, dagen=8, straal=40)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT ST_Y(p), ST_X(p) FROM (
+                SELECT ST_Transform((ST_Dump(ST_GeneratePoints(
+                    ST_Difference(w.geometrie, ST_Buffer(%s::geometry, 200)), 13, 7))).geom, 4326) AS p
+                FROM meldingen_wijk w WHERE w.code = 'EN'
+            ) x
+            """,
+            [rd_point(*CHASSE).ewkt],
+        )
+        elders = [
+            MeldingFactory(latlon=pt, observed_at=as_of - timedelta(days=2 + i))
+            for i, pt in enumerate(cursor.fetchall())
+        ]
+    assert {m.buurt.wijk_id for m in plek + elders} == {"EN"}
+    # when
+    hotspot_recompute(as_of=as_of)
+    # then the wijk's rate is pulled toward its stadsdeel's and the place is found
+    hotspot = Hotspot.objects.get(polygon__contains=rd_point(*CHASSE))
+    assert set(HotspotMelding.objects.filter(hotspot=hotspot).values_list("melding_id", flat=True)) >= {
+        m.pk for m in plek
+    }
