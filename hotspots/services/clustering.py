@@ -125,7 +125,8 @@ SELECT cx, cy, sum(n)::int AS n, min(eerste) AS eerste FROM hotspot_celbuurt GRO
 
 
 # Step 3b: the local minpoints per buurt: k = max(5, ⌈λ + 3√λ⌉) for the larger of two expected counts in
-# a disc: the wijk's counted reports spread over the wijk, and the city's counted reports spread by
+# a disc: the wijk's counted reports spread over the wijk (pulled toward the stadsdeel's rate, below),
+# and the city's counted reports spread by
 # population (the buurt's share of inhabitants over the buurt's area). The second matters in a dense
 # buurt of a wijk with parks, water or offices, where the wijk mean underestimates the background and
 # chance clusters pass. `rest` is the wijk's count without the reports in core cells, on the second pass.
@@ -177,8 +178,8 @@ UPDATE hotspot_drempel SET k = greatest({_k("f_wijk")}, {_k("coalesce(l_bev, 0)"
 
 # Step 4: the core cells: cells holding counted reports whose disc holds the cell's threshold (the
 # highest k among its reports' buurten: at a border the stricter one). The disc sums do not depend on
-# the thresholds, so they are summed once (one hash aggregate of the cells spread over their 13 offsets) and both
-# passes only compare.
+# the thresholds, so they are summed once (one hash aggregate of the cells spread over their 13 offsets)
+# and both passes only compare.
 KERN_SQL = f"""
 CREATE TEMP TABLE hotspot_som ON COMMIT DROP AS
 -- each cell's count spread over the 13 cells whose disc holds it (empty cells get a sum too; the core
@@ -341,8 +342,8 @@ def clusters_bepalen(*, as_of: datetime) -> list[Cluster]:
         # The planner's row estimates for the temporary tables are rough; compiling for them cost more
         # than running the queries (about a second).
         cursor.execute("SET LOCAL jit = off")
-        # Nor does it know the temporary tables' sizes (they are never analysed), and it guesses merge
-        # joins that sort 100,000s of rows where a hash of the smaller side is a fraction of that.
+        # Nor does it know the temporary tables' sizes (analysing them costs more than it saves), and it
+        # guesses merge joins that sort 100,000s of rows where a hash of the smaller side is a fraction.
         cursor.execute("SET LOCAL enable_mergejoin = off")
         for sql in (VENSTER_SQL, DUBBEL_SQL, CELLEN_SQL, DREMPEL_SQL, KERN_SQL, TWEEDE_PASS_SQL, LEDEN_SQL, STATS_SQL):
             _uitvoeren(cursor, sql, params)
