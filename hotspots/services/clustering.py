@@ -126,10 +126,10 @@ SELECT cx, cy, sum(n)::int AS n, min(eerste) AS eerste FROM hotspot_celbuurt GRO
 
 # Step 3b: the local minpoints per buurt: k = max(5, ⌈λ + 3√λ⌉) for the larger of two expected counts in
 # a disc: the wijk's counted reports spread over the wijk (pulled toward the stadsdeel's rate, below),
-# and the city's counted reports spread by
-# population (the buurt's share of inhabitants over the buurt's area). The second matters in a dense
-# buurt of a wijk with parks, water or offices, where the wijk mean underestimates the background and
-# chance clusters pass. `rest` is the wijk's count without the reports in core cells, on the second pass.
+# and the city's counted reports spread by population (the buurt's share of inhabitants over the buurt's
+# area). The second matters in a dense buurt of a wijk with parks, water or offices, where the wijk mean
+# underestimates the background and chance clusters pass. On the second pass the wijk's count leaves
+# out the reports in core cells.
 def _k(lam: str) -> str:
     return f"greatest({MINPOINTS_VLOER}, ceil({lam} + {MARGE_SIGMA} * sqrt({lam})))::int"
 
