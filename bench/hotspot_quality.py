@@ -84,6 +84,7 @@ from hotspots import services  # noqa: E402
 from hotspots.workflow import LEVEND  # noqa: E402
 from meldingen.demo import UUR_WEIGHTS  # noqa: E402
 from meldingen.models import RD_SRID  # noqa: E402
+from meldingen.selectors import buurt_codes_voor_punten  # noqa: E402
 from meldingen.services import point_rd  # noqa: E402
 
 SF_CSV = ROOT.parent / "shared" / "data" / "real" / "sf_drugs_2012.csv"
@@ -694,7 +695,7 @@ def sf_laden(seed: int) -> tuple[list[tuple[float, float, date]], dict]:
         (float(r["x_utm10n"]) - mx + dam.x, float(r["y_utm10n"]) - my + dam.y, date.fromisoformat(r["date"]))
         for r in rijen
     ]
-    buurten = hs.buurten_voor([(x, y) for x, y, _d in punten])
+    buurten = buurt_codes_voor_punten([(x, y) for x, y, _d in punten])
     binnen = [(p, b) for p, b in zip(punten, buurten, strict=True) if b is not None]
     return binnen, {"rows": len(rijen), "kept": len(binnen), "shift_x": dam.x - mx, "shift_y": dam.y - my}
 

@@ -48,6 +48,7 @@ from django.db import connection
 from meldingen.anonymity import truncate_to_hour
 from meldingen.demo import LOCATIE_WEIGHTS, UUR_WEIGHTS, WAARNEMINGEN_PER_LOCATIE
 from meldingen.models import RD_SRID
+from meldingen.selectors import buurt_codes_voor_punten
 from meldingen.services import MELDCODE_ALPHABET, MELDCODE_LENGTH
 from meldingen.validation import dagdeel_for
 
@@ -186,24 +187,6 @@ def _kandidaten(seed: int) -> list[tuple[str, str, int, float, float]]:
             [seed],
         )
         return cursor.fetchall()
-
-
-def buurten_voor(punten: list[tuple[float, float]]) -> list[str | None]:
-    """The buurt containing each RD point, in one query (None outside the city)."""
-    if not punten:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT (SELECT b.code FROM meldingen_buurt b
-                    WHERE ST_Contains(b.geometrie, ST_SetSRID(ST_MakePoint(p.x, p.y), %s))
-                    ORDER BY b.code LIMIT 1)
-            FROM unnest(%s::float8[], %s::float8[]) WITH ORDINALITY AS p(x, y, i)
-            ORDER BY p.i
-            """,
-            [RD_SRID, [p[0] for p in punten], [p[1] for p in punten]],
-        )
-        return [r[0] for r in cursor.fetchall()]
 
 
 def _plan(rng: random.Random, soort: str, as_of: datetime) -> tuple[float, list[tuple[datetime, datetime]]]:
@@ -492,7 +475,7 @@ def scenario_maken(*, config: ScenarioConfig, as_of: datetime = AS_OF) -> Scenar
     # then onto it (the centre lies in an inhabited buurt)
     for _ronde in range(3):
         zonder = [r for r in rijen if r.buurt is None]
-        for r, b in zip(zonder, buurten_voor([(r.x, r.y) for r in zonder]), strict=True):
+        for r, b in zip(zonder, buurt_codes_voor_punten([(r.x, r.y) for r in zonder]), strict=True):
             r.buurt = b
             if b is None:
                 fase = geplant[r.groep].fasen[r.fase]
@@ -513,7 +496,7 @@ def scenario_maken(*, config: ScenarioConfig, as_of: datetime = AS_OF) -> Scenar
     verleden += _spam(rng, config, as_of, [(f.x, f.y) for h in geplant for f in h.fasen])
     verleden += _kopieen(rng, config, verleden, as_of)
     bijna = [r for r in verleden if r.soort == "bijna"]
-    for r, b in zip(bijna, buurten_voor([(r.x, r.y) for r in bijna]), strict=True):
+    for r, b in zip(bijna, buurt_codes_voor_punten([(r.x, r.y) for r in bijna]), strict=True):
         r.buurt = b
         if b is None:
             r.x, r.y, r.buurt = r.origineel_punt
@@ -530,7 +513,10 @@ def scenario_maken(*, config: ScenarioConfig, as_of: datetime = AS_OF) -> Scenar
     # what the detectability test needs (no draws from rng: a seed stays the same scenario)
     huidig = [h.huidig for h in geplant]
     for h, b, mu in zip(
-        geplant, buurten_voor([(f.x, f.y) for f in huidig]), _achtergrond_per_dag(config, huidig), strict=True
+        geplant,
+        buurt_codes_voor_punten([(f.x, f.y) for f in huidig]),
+        _achtergrond_per_dag(config, huidig),
+        strict=True,
     ):
         h.buurt_huidig, h.achtergrond_per_dag = b, mu
     for r in verleden:

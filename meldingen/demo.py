@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from .anonymity import truncate_to_hour
 from .models import RD_SRID, Buurt, Kanaal, LocatieType, MelderRol, Melding, MeldingEvent
+from .selectors import buurt_codes_voor_punten
 from .services import MELDCODE_ALPHABET, MELDCODE_LENGTH, point_rd
 from .validation import dagdeel_for
 from .workflow import AfwijsReden, MeldingStatus, is_allowed
@@ -355,7 +356,7 @@ def _hotspot_concepts(rng: random.Random, count: int, now: datetime) -> list[_Co
         )
     # Place every point in its buurt in one query; a point that strays outside the city (or into no
     # buurt) goes back to its hotspot's centre, which lies in one.
-    buurten = _buurten_for([(c.x, c.y) for c in concepts] + [(p.x, p.y) for p in centres])
+    buurten = buurt_codes_voor_punten([(c.x, c.y) for c in concepts] + [(p.x, p.y) for p in centres])
     centre_buurt = dict(zip((h.naam for h in HOTSPOTS), buurten[len(concepts) :], strict=True))
     for concept, buurt in zip(concepts, buurten[: len(concepts)], strict=True):
         if buurt is None:
@@ -363,21 +364,6 @@ def _hotspot_concepts(rng: random.Random, count: int, now: datetime) -> list[_Co
             concept.x, concept.y, buurt = centre.x, centre.y, centre_buurt[concept.groep]
         concept.buurt_id = buurt
     return concepts
-
-
-def _buurten_for(points: list[tuple[float, float]]) -> list[str | None]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT (SELECT b.code FROM {Buurt._meta.db_table} b
-                    WHERE ST_Contains(b.geometrie, ST_SetSRID(ST_MakePoint(p.x, p.y), %s))
-                    ORDER BY b.code LIMIT 1)
-            FROM unnest(%s::float8[], %s::float8[]) WITH ORDINALITY AS p(x, y, i)
-            ORDER BY p.i
-            """,  # noqa: S608 -- the table name is ours, values are parameters
-            [RD_SRID, [p[0] for p in points], [p[1] for p in points]],
-        )
-        return [row[0] for row in cursor.fetchall()]
 
 
 def _background_concepts(rng: random.Random, count: int, now: datetime) -> list[_Concept]:

@@ -4,10 +4,11 @@ import json
 from dataclasses import dataclass
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Melding
+from .models import RD_SRID, Buurt, Melding
 from .services import meldcode_normalize
 from .workflow import PUBLIC_LABELS, AfwijsReden, MeldingStatus
 
@@ -74,3 +75,22 @@ def meldingen_as_geojson(*, queryset: QuerySet[Melding], limit: int) -> dict:
         for pk, code, status, geom in rows
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def buurt_codes_voor_punten(punten: list[tuple[float, float]]) -> list[str | None]:
+    """The buurt holding each RD point (x, y), in one query; None outside every buurt. On a border the
+    lowest code wins, so the answer does not depend on the table's order."""
+    if not punten:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT (SELECT b.code FROM {Buurt._meta.db_table} b
+                    WHERE ST_Contains(b.geometrie, ST_SetSRID(ST_MakePoint(p.x, p.y), %s))
+                    ORDER BY b.code LIMIT 1)
+            FROM unnest(%s::float8[], %s::float8[]) WITH ORDINALITY AS p(x, y, i)
+            ORDER BY p.i
+            """,  # noqa: S608 -- the table name is ours, values are parameters
+            [RD_SRID, [p[0] for p in punten], [p[1] for p in punten]],
+        )
+        return [row[0] for row in cursor.fetchall()]
