@@ -90,7 +90,7 @@ def test_met_apache_geeft_django_het_pad_voor_x_sendfile(client, als, foto, sett
 def test_de_foto_staat_niet_onder_media_root_en_heeft_geen_directe_url(foto, settings):
     assert not Path(foto.bestand.path).is_relative_to(Path(settings.MEDIA_ROOT))
     assert Path(foto.bestand.path).is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="geen directe URL"):
         foto.bestand.url  # noqa: B018
 
 
