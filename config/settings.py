@@ -165,6 +165,19 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Reporters' photos live OUTSIDE MEDIA_ROOT, in a directory no web server serves: they may show a
+# reporter's own window or street. Only coordinatie's photo view hands them out (role check, audit
+# row); docs/operations.md has the nginx/Apache setup.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+# How that view hands over the bytes: "django" streams them, "nginx" answers X-Accel-Redirect to the
+# internal location FOTO_ACCEL_PREFIX, "apache" answers X-Sendfile with the file's path (mod_xsendfile).
+FOTO_SERVEREN = env("FOTO_SERVEREN", "django")
+FOTO_ACCEL_PREFIX = env("FOTO_ACCEL_PREFIX", "/_prive/fotos/")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "fotos": {"BACKEND": "meldingen.storage.PriveOpslag"},
+}
 # Photos are re-encoded before they are stored; the raw upload never needs to touch the disk.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 35 * 1024 * 1024

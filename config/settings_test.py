@@ -15,6 +15,7 @@ CACHES = {
 }
 CELERY_BROKER_URL = CELERY_RESULT_BACKEND = env("TEST_CELERY_URL", "redis://127.0.0.1:6379/14")
 MEDIA_ROOT = tempfile.mkdtemp(prefix="ww-test-media-")
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="ww-test-private-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests point this at a loopback fake; an unset fake must fail loudly rather than reach the internet.
 PDOK_LOCATIESERVER_URL = "http://127.0.0.1:9/unset-fake-pdok"

@@ -79,7 +79,7 @@ class BulkForm(forms.Form):
 
 class InzageFilterForm(forms.Form):
     gebruiker = forms.CharField(label=_("Gebruiker"), max_length=150, required=False)
-    meldcode = forms.CharField(label=_("Meldcode"), max_length=20, required=False)
-    pagina = forms.ChoiceField(label=_("Pagina"), choices=[("", _("Alle")), *InzagePagina.choices], required=False)
+    meldcode = forms.CharField(label=_("Melding (meldcode of id)"), max_length=20, required=False)
+    pagina = forms.ChoiceField(label=_("Soort"), choices=[("", _("Alle")), *InzagePagina.choices], required=False)
     van = forms.DateField(label=_("Van"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     tot = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -5,6 +5,8 @@ Both are append-only; database triggers refuse changes (migrations/0001), like M
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,24 +34,38 @@ class Notitie(models.Model):
 
 
 class InzagePagina(models.TextChoices):
+    """What a person saw; the field keeps its old name `pagina`, the screens call it the kind."""
+
     MELDING = "melding", _("Meldingpagina")
-    # The queue shows the reporter's own words too, so showing a melding there is a view as well.
+    # The queue shows the reporter's own words too, so showing a melding there is a view as well. One
+    # row per queue load, naming every melding shown (melding_ids/meldcodes).
     WACHTRIJ = "wachtrij", _("Wachtrij")
+    BEHEER = "beheer", _("Beheer (admin)")
+    FOTO = "foto", _("Foto")
+    EXPORT = "export", _("Export inzagelog")
 
 
 class Inzage(models.Model):
-    """One view of one melding by one staff user.
+    """One thing a staff user saw: a melding's page (coordinatie or admin), a photo, a queue page of
+    meldingen (one row naming all of them), or an export of this trail.
 
     No foreign key to the melding: the trail must outlive the melding's text (retention) and the
-    melding itself, so it keeps the id and the meldcode as they were. Updates and deletes are refused
+    melding itself, so it keeps the ids and meldcodes as they were. Updates and deletes are refused
     by a trigger.
     """
 
     gebruiker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     gebruikersnaam = models.CharField(max_length=150)
-    melding_id = models.BigIntegerField()
-    meldcode = models.CharField(max_length=12)
-    pagina = models.CharField(max_length=20, choices=InzagePagina.choices, default=InzagePagina.MELDING)
+    # The one melding seen (melding page, admin, photo); empty for a queue load or an export.
+    melding_id = models.BigIntegerField(null=True, blank=True)
+    meldcode = models.CharField(max_length=12, blank=True)
+    # Every melding a list showed, in the order shown (queue loads).
+    melding_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    meldcodes = ArrayField(models.CharField(max_length=12), default=list, blank=True)
+    foto_id = models.BigIntegerField(null=True, blank=True)
+    # What else identifies the view, e.g. an export's filter and row count.
+    toelichting = models.CharField(max_length=500, blank=True)
+    pagina = models.CharField(_("soort"), max_length=20, choices=InzagePagina.choices, default=InzagePagina.MELDING)
     tijdstip = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -61,6 +77,8 @@ class Inzage(models.Model):
             models.Index(fields=["melding_id"]),
             models.Index(fields=["meldcode"]),
             models.Index(fields=["gebruikersnaam", "-tijdstip"]),
+            GinIndex(fields=["meldcodes"], name="coordinatie_inzage_codes_gin"),
+            GinIndex(fields=["melding_ids"], name="coordinatie_inzage_ids_gin"),
         ]
         # The roles' rights, hung on the groups by migration 0002; accounts/roles.py says the same in code.
         permissions = [
@@ -70,4 +88,5 @@ class Inzage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.gebruikersnaam} → {self.meldcode} ({self.tijdstip:%Y-%m-%d %H:%M})"
+        wat = self.meldcode or ", ".join(self.meldcodes[:3]) or self.get_pagina_display()
+        return f"{self.gebruikersnaam} → {wat} ({self.tijdstip:%Y-%m-%d %H:%M})"

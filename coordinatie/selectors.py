@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from hotspots.models import Hotspot, HotspotEvent, HotspotMelding, HotspotScore
@@ -270,7 +270,12 @@ def inzage_zoeken(
     if gebruiker:
         qs = qs.filter(gebruikersnaam__iexact=gebruiker.strip())
     if meldcode:
-        qs = qs.filter(meldcode=meldcode.strip().upper())
+        # A queue row names the melding among others; it counts as having seen it too.
+        code = meldcode.strip().upper()
+        gezien = Q(meldcode=code) | Q(meldcodes__contains=[code])
+        if code.isdigit():  # a melding's database id, as the admin shows it in its URLs
+            gezien |= Q(melding_id=int(code)) | Q(melding_ids__contains=[int(code)])
+        qs = qs.filter(gezien)
     if van:
         qs = qs.filter(tijdstip__gte=dt.datetime.combine(van, dt.time.min, tzinfo=AMSTERDAM))
     if tot:

@@ -66,29 +66,42 @@ def notitie_toevoegen(*, melding: Melding, auteur: AbstractBaseUser, tekst: str)
     return Notitie.objects.create(melding=melding, auteur=auteur, tekst=tekst)
 
 
-def inzage_vastleggen(*, melding: Melding, gebruiker: AbstractBaseUser, pagina: str = InzagePagina.MELDING) -> Inzage:
+def inzage_vastleggen(
+    *, melding: Melding, gebruiker: AbstractBaseUser, pagina: str = InzagePagina.MELDING, foto_id: int | None = None
+) -> Inzage:
+    """One melding seen: its coordinatie page, its admin change page, or one of its photos."""
     return Inzage.objects.create(
         gebruiker=gebruiker,
         gebruikersnaam=gebruiker.get_username(),
         melding_id=melding.pk,
         meldcode=melding.meldcode,
         pagina=pagina,
+        foto_id=foto_id,
     )
 
 
-def inzagen_vastleggen(*, meldingen: list[Melding], gebruiker: AbstractBaseUser, pagina: str) -> None:
-    """One row per melding shown on a list page, in one insert."""
-    Inzage.objects.bulk_create(
-        [
-            Inzage(
-                gebruiker=gebruiker,
-                gebruikersnaam=gebruiker.get_username(),
-                melding_id=m.pk,
-                meldcode=m.meldcode,
-                pagina=pagina,
-            )
-            for m in meldingen
-        ]
+def inzagen_vastleggen(*, meldingen: list[Melding], gebruiker: AbstractBaseUser, pagina: str) -> Inzage | None:
+    """A list page: ONE row naming every melding shown, in the order shown. A row per melding drowned
+    the trail (25 rows per queue load); the arrays keep it searchable by meldcode. Nothing shown, no row."""
+    if not meldingen:
+        return None
+    return Inzage.objects.create(
+        gebruiker=gebruiker,
+        gebruikersnaam=gebruiker.get_username(),
+        melding_ids=[m.pk for m in meldingen],
+        meldcodes=[m.meldcode for m in meldingen],
+        pagina=pagina,
+    )
+
+
+def inzage_export_vastleggen(*, gebruiker: AbstractBaseUser, filter_omschrijving: str, aantal: int) -> Inzage:
+    """An export of the trail is itself a view of it: who took which part home, and how much."""
+    toelichting = f"{aantal} rijen; filter: {filter_omschrijving or '-'}"[:500]
+    return Inzage.objects.create(
+        gebruiker=gebruiker,
+        gebruikersnaam=gebruiker.get_username(),
+        pagina=InzagePagina.EXPORT,
+        toelichting=toelichting,
     )
 
 

@@ -9,5 +9,7 @@ urlpatterns = [
     path("meldingen/<int:pk>/triage/", views.triage, name="triage"),
     path("meldingen/bulk/", views.bulk, name="bulk"),
     path("hotspots/<int:pk>/", views.hotspot, name="hotspot"),
+    path("fotos/<int:pk>/", views.foto, name="foto"),
     path("inzage/", views.inzage, name="inzage"),
+    path("inzage/export.csv", views.inzage_export, name="inzage-export"),
 ]

@@ -3,24 +3,28 @@ the audit trail. Thin: parsing in forms and kaart.filters, reads in selectors, w
 
 from __future__ import annotations
 
+import csv
 import json
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import coordinatie_vereist, inzage_vereist, triage_vereist
+from accounts.access import coordinatie_vereist, inzage_vereist, rol_vereist, triage_vereist
+from accounts.roles import mag_triageren
 from hotspots.models import Hotspot, HotspotMelding
 from kaart.filters import MeldingFilter, melding_filter_uit_query
-from meldingen.models import Buurt, Kanaal, LocatieType, MelderRol, Melding, Stadsdeel, Waarneming, Wijk
+from meldingen.models import Buurt, Kanaal, LocatieType, MelderRol, Melding, MeldingFoto, Stadsdeel, Waarneming, Wijk
 from meldingen.workflow import InvalidTransition, MeldingStatus
 
 from . import selectors, services
@@ -29,6 +33,16 @@ from .models import InzagePagina, Notitie
 
 WACHTRIJ_PER_PAGINA = 25
 INZAGE_PER_PAGINA = 50
+
+
+def mag_fotos_zien(user) -> bool:
+    """Photos may show the reporter's own window or street: only the roles that work the cases see
+    them (coordinator, approver, administrator). The auditor reads the trail, not the photos; a partner
+    never sees a melding at all."""
+    return mag_triageren(user)
+
+
+fotos_vereist = rol_vereist(mag_fotos_zien)
 KAART_MELDINGEN_URL = "/api/v1/kaart/meldingen"
 KAART_HOTSPOTS_URL = "/api/v1/hotspots"
 
@@ -305,14 +319,95 @@ def hotspot(request, pk: int):
 
 
 @require_GET
-@inzage_vereist
-def inzage(request):
+@fotos_vereist
+def foto(request, pk: int):
+    """A reporter's photo, to the roles that may see it, each view in the audit trail. The file sits in
+    private storage; in production the web server sends it from an internal location (FOTO_SERVEREN)."""
+    f = get_object_or_404(MeldingFoto.objects.select_related("melding"), pk=pk)
+    modus = settings.FOTO_SERVEREN
+    if not f.bestand or (modus == "django" and not f.bestand.storage.exists(f.bestand.name)):
+        raise Http404
+    services.inzage_vastleggen(melding=f.melding, gebruiker=request.user, pagina=InzagePagina.FOTO, foto_id=f.pk)
+    if modus == "nginx":
+        response = HttpResponse(content_type="image/jpeg")
+        response["X-Accel-Redirect"] = settings.FOTO_ACCEL_PREFIX.rstrip("/") + "/" + quote(f.bestand.name)
+    elif modus == "apache":
+        response = HttpResponse(content_type="image/jpeg")
+        response["X-Sendfile"] = f.bestand.path
+    else:
+        response = FileResponse(f.bestand.open("rb"), content_type="image/jpeg")
+    # Never kept by a browser cache or a shared proxy: the next view must come back here (and be logged).
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f'inline; filename="foto-{f.melding.meldcode}-{f.pk}.jpg"'
+    return response
+
+
+def _inzage_criteria(request) -> tuple[InzageFilterForm, dict]:
     form = InzageFilterForm(request.GET or None)
     criteria = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.inzage_zoeken(**{k: v for k, v in criteria.items() if v})
-    pagina = Paginator(qs, INZAGE_PER_PAGINA).get_page(request.GET.get("pagina"))
+    return form, {k: v for k, v in criteria.items() if v}
+
+
+def _csv_cel(waarde) -> str:
+    """A spreadsheet must not run what a user name or a note starts with (=, +, -, @)."""
+    tekst = "" if waarde is None else str(waarde)
+    return "'" + tekst if tekst[:1] in ("=", "+", "-", "@", "\t", "\r") else tekst
+
+
+@require_GET
+@inzage_vereist
+def inzage_export(request):
+    """The filtered trail as CSV. Taking the trail home is itself written to the trail."""
+    _form, criteria = _inzage_criteria(request)
+    rijen = list(selectors.inzage_zoeken(**criteria))
+    services.inzage_export_vastleggen(
+        gebruiker=request.user,
+        filter_omschrijving=", ".join(f"{k}={v}" for k, v in criteria.items()),
+        aantal=len(rijen),
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="inzagelog.csv"'
+    response["Cache-Control"] = "private, no-store"
+    schrijver = csv.writer(response)
+    schrijver.writerow(
+        [
+            "tijdstip",
+            "gebruiker",
+            "soort",
+            "melding_id",
+            "meldcode",
+            "melding_ids",
+            "meldcodes",
+            "foto_id",
+            "toelichting",
+        ]
+    )
+    for i in rijen:
+        schrijver.writerow(
+            [
+                i.tijdstip.isoformat(),
+                _csv_cel(i.gebruikersnaam),
+                i.pagina,
+                i.melding_id or "",
+                i.meldcode,
+                " ".join(str(n) for n in i.melding_ids),
+                " ".join(i.meldcodes),
+                i.foto_id or "",
+                _csv_cel(i.toelichting),
+            ]
+        )
+    return response
+
+
+@require_GET
+@inzage_vereist
+def inzage(request):
+    form, criteria = _inzage_criteria(request)
+    qs = selectors.inzage_zoeken(**criteria)
+    # The page number is `blz`: `pagina` is the filter on the kind of view (an old name kept for links).
+    pagina = Paginator(qs, INZAGE_PER_PAGINA).get_page(request.GET.get("blz"))
     query = request.GET.copy()
-    query.pop("pagina", None)
+    query.pop("blz", None)
     return render(
         request,
         "coordinatie/inzage.html",

@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from .models import (
+    BewaarRun,
     Buurt,
     LocatieType,
     MelderRol,
@@ -17,7 +21,15 @@ from .selectors import meldingen_as_geojson
 MAP_LIMIT = 5000
 
 
-class MeldingEventInline(admin.TabularInline):
+class AlleenLezenMixin:
+    """Meldingen, their history and photos, and the retention record are never deleted by hand: the
+    history is the case's account, and only the retention tasks thin data (and record it)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MeldingEventInline(AlleenLezenMixin, admin.TabularInline):
     model = MeldingEvent
     extra = 0
     can_delete = False
@@ -27,17 +39,24 @@ class MeldingEventInline(admin.TabularInline):
         return False  # history is written by the services only
 
 
-class MeldingFotoInline(admin.TabularInline):
+class MeldingFotoInline(AlleenLezenMixin, admin.TabularInline):
     model = MeldingFoto
     extra = 0
-    readonly_fields = ("bestand", "breedte", "hoogte")
+    can_delete = False
+    fields = ("foto", "breedte", "hoogte")
+    readonly_fields = ("foto", "breedte", "hoogte")
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("foto"))
+    def foto(self, obj):
+        # Never the file's own address: the photo view checks the role and writes the audit trail.
+        return format_html('<a href="{}">{}</a>', reverse("coordinatie:foto", args=[obj.pk]), _("Foto bekijken"))
+
 
 @admin.register(Melding)
-class MeldingAdmin(LeafletGeoAdmin):
+class MeldingAdmin(AlleenLezenMixin, LeafletGeoAdmin):
     list_display = ("meldcode", "status", "kanaal", "buurt", "locatie_type", "observed_at", "ontvangen_op")
     list_filter = (
         "status",
@@ -70,6 +89,17 @@ class MeldingAdmin(LeafletGeoAdmin):
     def has_add_permission(self, request):
         return False  # meldingen come in through the intake paths, which validate and anonymise
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # The change page shows the reporter's text and the photo links: a view, like coordinatie's page.
+        melding = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and melding is not None:
+            from coordinatie.models import InzagePagina
+            from coordinatie.services import inzage_vastleggen
+
+            inzage_vastleggen(melding=melding, gebruiker=request.user, pagina=InzagePagina.BEHEER)
+        return response
+
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
@@ -78,6 +108,18 @@ class MeldingAdmin(LeafletGeoAdmin):
             response.context_data["kaart_geojson"] = meldingen_as_geojson(queryset=changelist.queryset, limit=MAP_LIMIT)
             response.context_data["kaart_limit"] = MAP_LIMIT
         return response
+
+
+@admin.register(BewaarRun)
+class BewaarRunAdmin(AlleenLezenMixin, admin.ModelAdmin):
+    list_display = ("uitgevoerd_op", "actie", "grens", "meldingen", "fotos")
+    list_filter = ("actie",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Stadsdeel, Wijk)

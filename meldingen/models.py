@@ -10,6 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.utils.translation import gettext_lazy as _
 
+from .storage import foto_opslag
 from .workflow import AfwijsReden, MeldingStatus
 
 RD_SRID = 28992
@@ -186,10 +187,11 @@ class Melding(models.Model):
 
 
 class MeldingFoto(models.Model):
-    """A photo, re-encoded as JPEG without any metadata before it touches the disk."""
+    """A photo, re-encoded as JPEG without any metadata before it touches the disk, in private storage
+    (meldingen/storage.py): only coordinatie's photo view serves it, to the roles that may see it."""
 
-    melding = models.ForeignKey(Melding, on_delete=models.CASCADE, related_name="fotos")
-    bestand = models.ImageField(upload_to="meldingen/%Y/%m/")
+    melding = models.ForeignKey(Melding, on_delete=models.PROTECT, related_name="fotos")
+    bestand = models.ImageField(upload_to="meldingen/%Y/%m/", storage=foto_opslag)
     breedte = models.PositiveIntegerField(default=0)
     hoogte = models.PositiveIntegerField(default=0)
 
@@ -199,9 +201,9 @@ class MeldingFoto(models.Model):
 
 
 class MeldingEvent(models.Model):
-    """Append-only history of a melding's status (a database trigger refuses updates)."""
+    """Append-only history of a melding's status (database triggers refuse updates and deletes)."""
 
-    melding = models.ForeignKey(Melding, on_delete=models.CASCADE, related_name="events")
+    melding = models.ForeignKey(Melding, on_delete=models.PROTECT, related_name="events")
     van = models.CharField(max_length=20, blank=True)
     naar = models.CharField(max_length=20)
     actor = models.ForeignKey(
@@ -219,3 +221,28 @@ class MeldingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.melding_id}: {self.van or '-'} → {self.naar}"
+
+
+class BewaarActie(models.TextChoices):
+    TEKST_EN_FOTOS = "tekst_en_fotos", _("Vrije tekst en foto's verwijderd")
+    LOCATIES_VERGROOFD = "locaties_vergroofd", _("Locaties vergroofd")
+
+
+class BewaarRun(models.Model):
+    """What one run of a retention task did: when, up to which filing time, how many meldingen and
+    photos. The retention tasks are the only thing allowed to thin data, so they answer for it here.
+    Append-only (a trigger refuses updates and deletes)."""
+
+    actie = models.CharField(max_length=30, choices=BewaarActie.choices)
+    uitgevoerd_op = models.DateTimeField()
+    grens = models.DateTimeField(_("meldingen ontvangen vóór"))
+    meldingen = models.PositiveIntegerField(default=0)
+    fotos = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("bewaartermijn-run")
+        verbose_name_plural = _("bewaartermijn-runs")
+        ordering = ["-uitgevoerd_op", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_actie_display()} {self.uitgevoerd_op:%Y-%m-%d %H:%M}: {self.meldingen}"

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from .anonymity import truncate_to_hour
-from .models import RD_SRID, Buurt, Melding, MeldingEvent, MeldingFoto
+from .models import RD_SRID, BewaarActie, BewaarRun, Buurt, Melding, MeldingEvent, MeldingFoto
 from .signals import melding_aangemaakt
-from .validation import MeldingInvoer, validate_invoer
+from .validation import MeldingInvoer, foto_onleesbaar_tekst, validate_invoer
 from .workflow import AfwijsReden, InvalidTransition, MeldingStatus, is_allowed
 
 # No 0/O, 1/I/L: a code read aloud over the phone or copied from a screenshot survives.
@@ -60,14 +60,24 @@ def buurt_for_point(point: Point) -> Buurt | None:
 
 
 def photo_reencode(data: bytes) -> tuple[bytes, int, int]:
-    """Decodes and re-encodes as JPEG: EXIF, GPS, XMP and comments do not survive; orientation does."""
-    with Image.open(io.BytesIO(data)) as image:
-        image = ImageOps.exif_transpose(image)
-        image = image.convert("RGB")
-        image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-        out = io.BytesIO()
-        image.save(out, format="JPEG", quality=85, optimize=True)
-        return out.getvalue(), image.width, image.height
+    """Decodes, applies the orientation, and builds a NEW image from the pixels alone, saved as JPEG.
+
+    Copying pixels into a fresh image is what strips everything: Pillow carries `info` (JPEG comment,
+    ICC profile, EXIF, XMP, PNG text chunks) over to the saved file when the decoded image is saved as
+    is, and a comment or a text chunk can hold a name or an address. A photo that cannot be decoded
+    (e.g. cut off halfway) is refused as the reporter's error, never a crash.
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image = ImageOps.exif_transpose(image)
+            image = image.convert("RGB")
+            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            schoon = Image.frombytes("RGB", image.size, image.tobytes())
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError({"fotos": [foto_onleesbaar_tekst()]}) from exc
+    out = io.BytesIO()
+    schoon.save(out, format="JPEG", quality=85, optimize=True)
+    return out.getvalue(), schoon.width, schoon.height
 
 
 @transaction.atomic
@@ -174,15 +184,25 @@ def melding_transition(
 
 @transaction.atomic
 def meldingen_apply_retention(*, now=None, days: int) -> int:
-    """Deletes free text and photos of meldingen filed more than `days` ago; the rest stays for the figures."""
-    cutoff = (now or timezone.now()) - timedelta(days=days)
+    """Deletes free text and photos of meldingen filed more than `days` ago; the rest stays for the figures.
+
+    The only path that deletes photos; it leaves a BewaarRun saying when and how many.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=days)
     old = Melding.objects.filter(ontvangen_op__lt=cutoff, tekst_verwijderd_op__isnull=True)
-    for foto in MeldingFoto.objects.filter(melding__in=old):
+    fotos = list(MeldingFoto.objects.filter(melding__in=old))
+    for foto in fotos:
         foto.bestand.delete(save=False)
         foto.delete()
-    return old.update(omschrijving="", tekst_verwijderd_op=now or timezone.now())
+    aantal = old.update(omschrijving="", tekst_verwijderd_op=now)
+    BewaarRun.objects.create(
+        actie=BewaarActie.TEKST_EN_FOTOS, uitgevoerd_op=now, grens=cutoff, meldingen=aantal, fotos=len(fotos)
+    )
+    return aantal
 
 
+@transaction.atomic
 def meldingen_locaties_vergroven(*, now=None, days: int, raster_m: int) -> int:
     """Moves the points of meldingen filed more than `days` ago to the centre of their square of
     `raster_m` metres (RD) and drops the named place. The buurt stays, so area figures do not change;
@@ -200,4 +220,8 @@ def meldingen_locaties_vergroven(*, now=None, days: int, raster_m: int) -> int:
             """,
             {"r": raster_m, "srid": RD_SRID, "now": now, "grens": now - timedelta(days=days)},
         )
-        return cursor.rowcount
+        aantal = cursor.rowcount
+    BewaarRun.objects.create(
+        actie=BewaarActie.LOCATIES_VERGROOFD, uitgevoerd_op=now, grens=now - timedelta(days=days), meldingen=aantal
+    )
+    return aantal

@@ -147,8 +147,19 @@ def dagdeel_for(moment: datetime) -> str:
     return Dagdeel.AVOND
 
 
+def foto_onleesbaar_tekst() -> str:
+    """The message for a photo that cannot be decoded, in the active language."""
+    return _(
+        "Deze foto kunnen we niet openen: het bestand is beschadigd of niet helemaal verstuurd. Kies de foto opnieuw of laat hem weg."
+    )
+
+
 def validate_photo(data: bytes) -> None:
-    """Type and size from the content itself, never from the file name or the browser's claim."""
+    """Type and size from the content itself, never from the file name or the browser's claim.
+
+    The pixels are really decoded: `verify()` only checks a PNG's checksums and reads a JPEG's headers,
+    so a JPEG cut off halfway passed it and broke the re-encoding afterwards.
+    """
     if len(data) > settings.MELDING_MAX_PHOTO_BYTES:
         raise ValidationError(
             _("Een foto mag hoogstens %(mb)d MB zijn.") % {"mb": settings.MELDING_MAX_PHOTO_BYTES // (1024 * 1024)},
@@ -163,6 +174,11 @@ def validate_photo(data: bytes) -> None:
             image.verify()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
         raise ValidationError(_("Dit bestand is geen foto die we kunnen lezen."), code="format") from exc
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # decodes every pixel; a truncated file raises here
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError(foto_onleesbaar_tekst(), code="truncated") from exc
 
 
 def validate_photos(photos: list[bytes]) -> None:

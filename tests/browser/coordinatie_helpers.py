@@ -11,7 +11,7 @@ from accounts.models import Lidmaatschap
 from coordinatie.models import Notitie
 from hotspots.models import Hotspot, HotspotEvent, HotspotMelding, HotspotScore
 from meldingen.anonymity import truncate_to_hour
-from meldingen.models import Melding, MeldingEvent
+from meldingen.models import MeldingEvent
 from tests.coordinatie.conftest import WACHTWOORD, maak_gebruiker
 from tests.factories import BIJLMERPLEIN, HotspotFactory, MeldingFactory
 from tests.hotspots.conftest import verschoven
@@ -69,9 +69,9 @@ def opruimen(namen) -> None:
     HotspotEvent.objects.all().delete()
     Hotspot.objects.update(samengevoegd_in=None)
     Hotspot.objects.all().delete()
-    MeldingEvent.objects.all().delete()
-    Melding.objects.update(duplicaat_van=None)
-    Melding.objects.all().delete()
+    # History refuses row deletes (append-only trigger); TRUNCATE is the test reset.
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE meldingen_meldingfoto, meldingen_meldingevent, meldingen_melding CASCADE")
     Lidmaatschap.objects.filter(user__username__in=namen).delete()
     get_user_model().objects.filter(username__in=namen).delete()
 
