@@ -338,7 +338,7 @@ def foto(request, pk: int):
         response = FileResponse(f.bestand.open("rb"), content_type="image/jpeg")
     # Never kept by a browser cache or a shared proxy: the next view must come back here (and be logged).
     response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = f'inline; filename="foto-{f.melding.meldcode}-{f.pk}.jpg"'
+    response["Content-Disposition"] = f'inline; filename="foto-{f.melding_id}-{f.pk}.jpg"'
     return response
 
 
