@@ -182,7 +182,7 @@ def test_django_log_lines_lose_meldcodes(client, django_log):
     client.get(f"/melden/status/{CODE_STATUS}")
     client.get(f"/api/v1/meldingen/{CODE_API}/status")
     # and an SMS body and a traceback that a library might log
-    logging.getLogger("twilio.http_client").warning("POST Body=STATUS+%s&To=x", CODE_STATUS)
+    logging.getLogger("twilio.http_client").warning("POST Body=STATUS+%s&From=%%2B31612345678", CODE_STATUS)
     logging.getLogger("integrations").info("STATUS %s", CODE_ONTVANGEN.upper())
     try:
         raise LookupError(f"geen melding voor /melden/status/{CODE_WELLFORMED}")
@@ -193,7 +193,8 @@ def test_django_log_lines_lose_meldcodes(client, django_log):
     assert f"Not Found: /melden/ontvangen/{MELDCODE_PLACEHOLDER}" in output
     assert f"Not Found: /melden/status/{MELDCODE_PLACEHOLDER}" in output
     assert f"Not Found: /api/v1/meldingen/{MELDCODE_PLACEHOLDER}/status" in output
-    assert f"Body=STATUS+{MELDCODE_PLACEHOLDER}&To=x" in output
+    assert f"Body=STATUS+{MELDCODE_PLACEHOLDER}&From=[verwijderd]" in output
+    assert "31612345678" not in output
     assert "LookupError" in output
     for code in PLANTED_CODES:
         assert code not in output
