@@ -17,6 +17,7 @@ all of this instead (docs/operations.md, nginx ``proxy_cache``).
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -29,6 +30,8 @@ from django.conf import settings
 from django.core.cache.backends.filebased import FileBasedCache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
 
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp")
 MAX_TILE_BYTES = 1024 * 1024
@@ -102,8 +105,13 @@ def _upstream_faalde() -> None:
 def tegel_ophalen(*, z: int, x: int, y: int) -> Tegel:
     """From the cache, else from upstream (then cached). Raises TegelFout(502|504) on upstream trouble."""
     sleutel = f"tegel:{z}:{x}:{y}"
-    cache = tegel_cache()
-    bewaard = cache.get(sleutel)
+    try:
+        cache: FileBasedCache | None = tegel_cache()
+        bewaard = cache.get(sleutel)
+    except OSError:
+        # A missing, full or read-only cache directory costs upstream requests, not the visitor's map.
+        logger.warning("tegelcache niet bruikbaar", exc_info=True)
+        cache, bewaard = None, None
     if bewaard is not None:
         return Tegel(*bewaard)
     if _upstream_rust():
@@ -128,7 +136,11 @@ def tegel_ophalen(*, z: int, x: int, y: int) -> Tegel:
         raise TegelFout(504 if isinstance(reden, TimeoutError) else 502) from fout
     if content_type not in IMAGE_TYPES or not inhoud or len(inhoud) > MAX_TILE_BYTES:
         raise TegelFout(502)
-    cache.set(sleutel, (inhoud, content_type))
+    if cache is not None:
+        try:
+            cache.set(sleutel, (inhoud, content_type))
+        except OSError:
+            logger.warning("tegelcache niet beschrijfbaar", exc_info=True)
     return Tegel(inhoud, content_type)
 
 

@@ -138,3 +138,14 @@ def test_tile_path_gets_the_intake_anonymity_treatment(rf):
 def test_maps_ask_our_own_origin_for_tiles(settings):
     [(_, template, _)] = settings.LEAFLET_CONFIG["TILES"]
     assert template.startswith("/kaart/tegels/")
+
+
+def test_unwritable_cache_still_serves_the_tile(client, settings, upstream, tmp_path):
+    # given a cache "directory" that is a file, so nothing can be written there
+    blocked = tmp_path / "geen-map"
+    blocked.write_text("")
+    settings.MAP_TILES_CACHE_DIR = blocked
+    # then the visitor still gets the tile
+    response = client.get(url(*DAM_14))
+    assert response.status_code == 200
+    assert response.content == PNG
