@@ -13,5 +13,8 @@ timeout = 30
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log at all
 access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
+# Both logs go through a filter that removes client addresses and meldcodes: gunicorn's own warnings
+# ("Invalid request from ip=...") and URLs never pass Django's LOGGING (config/gunicorn_logging.py).
+logger_class = "config.gunicorn_logging.AnonymousLogger"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

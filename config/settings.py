@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Redoc from our own static files: /api/docs/ calls no CDN
     "leaflet",
     "accounts",
     "meldingen",
@@ -193,10 +194,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Anoniem melden van drugsoverlast en de openbare status van een melding.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Amsterdam, in WGS84; maps start here and the geocoder prefers results near it.
 MAP_CENTER = (52.3676, 4.9041)
+# The browser fetches tiles from our own origin only (kaart/tegels.py): a tile server would learn a
+# reporter's address with the streets they zoom into. The proxy fetches from MAP_TILES_UPSTREAM_URL.
+MAP_TILES_PATH = "/kaart/tegels/{z}/{x}/{y}.png"
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": MAP_CENTER,
     "DEFAULT_ZOOM": 12,
@@ -206,15 +211,25 @@ LEAFLET_CONFIG = {
     "TILES": [
         (
             "BRT Achtergrondkaart",
-            env(
-                "MAP_TILES_URL",
-                "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
-            ),
+            MAP_TILES_PATH,
             {"attribution": "Kaartgegevens &copy; Kadaster / PDOK", "maxZoom": 19},
         )
     ],
     "RESET_VIEW": False,
 }
+MAP_TILES_UPSTREAM_URL = env(
+    "MAP_TILES_UPSTREAM_URL",
+    env("MAP_TILES_URL", "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"),
+)
+MAP_TILES_TIMEOUT = float(env("MAP_TILES_TIMEOUT", "3"))
+MAP_TILES_CACHE_DIR = Path(env("MAP_TILES_CACHE_DIR", str(BASE_DIR / "tegelcache")))
+MAP_TILES_CACHE_SECONDS = int(env("MAP_TILES_CACHE_SECONDS", str(30 * 24 * 60 * 60)))
+MAP_TILES_CACHE_MAX = int(env("MAP_TILES_CACHE_MAX", "20000"))
+MAP_TILES_BROWSER_SECONDS = int(env("MAP_TILES_BROWSER_SECONDS", str(7 * 24 * 60 * 60)))
+# west,south,east,north in WGS84: only tiles touching this box are served, so the proxy is no open
+# proxy for the whole world; "" serves every tile of the zoom range.
+_bbox = env("MAP_TILES_BBOX", "4.6,52.15,5.25,52.55")
+MAP_TILES_BBOX = tuple(float(v) for v in _bbox.split(",")) if _bbox else None
 
 # Outside services and secrets.
 PDOK_LOCATIESERVER_URL = env("PDOK_LOCATIESERVER_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1")

@@ -29,8 +29,9 @@ _IPV4 = r"\b(?:\d{1,3}\.){3}\d{1,3}\b"
 # Full form (seven colons) or compressed ("::" with groups around it); a clock time has neither.
 _H = r"[0-9a-fA-F]{1,4}"
 _IPV6 = rf"(?:{_H}:){{7}}{_H}|(?:{_H}(?::{_H})*)?::(?:{_H}(?::{_H})*)?(?:\.\d{{1,3}}){{0,3}}"
-# Dutch numbers in the usual spellings: +31 6…, 0031 6…, 06-…, with spaces or dashes.
-_PHONE = r"(?:\+|00)\d{1,3}[\s-]?\(?\d\)?(?:[\s-]?\d){7,10}|\b0\d(?:[\s-]?\d){7,9}\b"
+# Dutch numbers in the usual spellings: +31 6…, 0031 6…, 06-…, with spaces or dashes; also URL-encoded
+# (%2B31…), as a form-encoded webhook body (Twilio's From=) shows it in a library's debug log.
+_PHONE = r"(?:\+|%2[bB]|00)\d{1,3}[\s-]?\(?\d\)?(?:[\s-]?\d){7,10}|\b0\d(?:[\s-]?\d){7,9}\b"
 SCRUB_RE = re.compile(f"{_IPV6}|{_IPV4}|{_PHONE}")
 
 

@@ -5,7 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from .anonymity import IDENTIFYING_META, client_address, client_token
 
 # Every public path where somebody files or follows a report (web form, API, SMS webhook).
-INTAKE_PREFIXES = ("/melden/", "/api/v1/meldingen", "/integrations/")
+# The map tiles too: a reporter's browser fetches them while placing the pin.
+INTAKE_PREFIXES = ("/melden/", "/api/v1/meldingen", "/integrations/", "/kaart/tegels/")
 
 
 class IntakeAnonymityMiddleware:
