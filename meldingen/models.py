@@ -162,7 +162,8 @@ class Melding(models.Model):
     inzend_sleutel = models.CharField(max_length=64, null=True, blank=True, unique=True)
     # Filed after the same client (daily hash) already filed MELDINGEN_PER_CLIENT_PER_DAG reports today:
     # kept, but the coordinator should weigh it (one person, many reports).
-    boven_daglimiet = models.BooleanField(_("veel meldingen van één melder"), default=False)
+    # db_default: rows inserted with SQL (bench, quality scenarios, demo COPY) are not flagged either.
+    boven_daglimiet = models.BooleanField(_("veel meldingen van één melder"), default=False, db_default=False)
     tekst_verwijderd_op = models.DateTimeField(null=True, blank=True)
     # Set when the point was coarsened to a square's centre (DOMAIN.md: after 24 months).
     locatie_vergroofd_op = models.DateTimeField(null=True, blank=True)
