@@ -1,5 +1,6 @@
 """Every write to meldingen goes through here."""
 
+import functools
 import hashlib
 import hmac
 import io
@@ -9,11 +10,11 @@ import threading
 import uuid
 from datetime import timedelta
 
+import redis
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import Point
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
@@ -86,26 +87,36 @@ def inzend_sleutel_hash(sleutel: str) -> str:
     return hmac.new(key, sleutel.encode(), hashlib.sha256).hexdigest()
 
 
+# The daily count may cost a filing at most this long, also when Redis accepts connections but hangs.
+DAGLIMIET_TIMEOUT_S = 0.3
+
+
+@functools.cache
+def _teller_redis(url: str) -> redis.Redis:
+    """A client of the cache's Redis with short timeouts of its own: the count must never make a
+    reporter wait, whatever timeouts the cache itself is configured with."""
+    return redis.Redis.from_url(
+        url, socket_timeout=DAGLIMIET_TIMEOUT_S, socket_connect_timeout=DAGLIMIET_TIMEOUT_S, retry_on_timeout=False
+    )
+
+
 def melder_daglimiet_tellen(*, melder_sleutel: str) -> bool:
     """Counts one filing for this client's daily hash; True when the client went over
     MELDINGEN_PER_CLIENT_PER_DAG today.
 
-    Redis down or slow must never stop or delay a report: any cache error means "not counted" (False),
-    logged without the key. The key is already a keyed hash (of an address, or of an SMS number), never
-    the address or the number itself.
+    Redis down or slow must never stop or delay a report: any error or timeout means "not counted"
+    (False), logged without the key. The key is already a keyed hash (of an address, or of an SMS
+    number), never the address or the number itself.
     """
     if not melder_sleutel:
         return False
-    key = f"meldingen-per-dag:{melder_sleutel}"
+    config = settings.CACHES["default"]
+    key = f"{config.get('KEY_PREFIX', '')}:meldingen-per-dag:{melder_sleutel}"
     try:
-        if cache.add(key, 1, DAG_SECONDS):
-            aantal = 1
-        else:
-            try:
-                aantal = cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                cache.add(key, 1, DAG_SECONDS)
-                aantal = 1
+        pipe = _teller_redis(config["LOCATION"]).pipeline()
+        pipe.set(key, 0, ex=DAG_SECONDS, nx=True)  # the window starts with the day's first filing
+        pipe.incr(key)
+        aantal = pipe.execute()[1]
     except Exception as exc:
         logger.warning("daily filing count skipped: cache unavailable (%s)", type(exc).__name__)
         return False

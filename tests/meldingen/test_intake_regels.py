@@ -4,6 +4,9 @@ Redis nor a URL with the meldcode in it."""
 
 import logging
 import re
+import socket
+import threading
+import time
 
 import pytest
 from django.contrib.auth.models import Group
@@ -209,3 +212,45 @@ def test_the_thank_you_page_shows_the_meldcode_with_redis_unreachable(client, se
     assert melding.meldcode in response.content.decode()
     assert client.post("/melden/", data).status_code == 200
     assert Melding.objects.count() == 1
+
+
+@pytest.fixture
+def hanging_redis():
+    """A loopback port that accepts connections and never answers, like a Redis that hangs."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.listen(16)
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    stop.set()
+    thread.join()
+    for conn in accepted:
+        conn.close()
+    server.close()
+
+
+def test_a_hanging_redis_does_not_make_the_reporter_wait(client, settings, hanging_redis):
+    # the cache's own timeouts are long; only the count's short timeout can keep the filing quick
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": hanging_redis,
+            "OPTIONS": {"socket_timeout": 5, "socket_connect_timeout": 5},
+        }
+    }
+    start = time.monotonic()
+    response = client.post("/melden/", fresh_form(client))
+    assert response.status_code == 200
+    assert time.monotonic() - start < 2
+    assert Melding.objects.get().boven_daglimiet is False
