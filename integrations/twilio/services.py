@@ -96,9 +96,7 @@ def _verwerken(*, message_sid: str, van: str, afzender: str, tekst: str, nu: dat
         # Once a melding is filed the row links it to this sender until the conversation ends; its
         # minute would be the filing moment, which is kept to the hour (DOMAIN.md). The end of the hour
         # keeps the conversation open at least GESPREK_TTL for the subscription question.
-        gesprek.laatst_actief = (
-            truncate_to_hour(nu) + timedelta(hours=1) if "melding_id" in uitkomst.toestand else nu
-        )
+        gesprek.laatst_actief = truncate_to_hour(nu) + timedelta(hours=1) if "melding_id" in uitkomst.toestand else nu
         gesprek.save(update_fields=["toestand", "laatst_actief"])
     SmsBericht.objects.create(message_sid=message_sid, antwoord=uitkomst.antwoord, ontvangen_op=truncate_to_hour(nu))
     return uitkomst.antwoord
