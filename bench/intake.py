@@ -17,7 +17,7 @@ What it does, in order (progress on stderr, the report on stdout):
    latency counted from the *scheduled* send time, so a server that falls behind cannot hide it),
    or a closed loop of N clients (``--closed-loop N``) to find the ceiling.
 4. Counts rows before and after each scenario and looks up every meldcode the server handed out,
-   so each 201/302 is proven to be a stored row.
+   so each 201/200 is proven to be a stored row.
 5. Prints one table with throughput, p50/p95/p99, errors, CPU split per process group, and PASS or
    MISS for the target (>= 150 submissions/s with p95 < 100 ms, no errors). Exits non-zero only
    when something crashes, never for a missed target.
@@ -26,7 +26,7 @@ Scenarios (``--scenarios``, comma-separated):
 
 * ``api``        POST /api/v1/meldingen, JSON, expects 201 with a meldcode.
 * ``form``       POST /melden/, multipart with CSRF (a pool of tokens fetched with GET /melden/
-                 before the clock starts), lat/lon given; expects 302 to /melden/ontvangen/<code>/.
+                 before the clock starts), lat/lon given; expects 200: the thank-you page with the meldcode.
 * ``form-get``   like ``form`` but every submission first GETs /melden/ for a fresh cookie and
                  token (the full browser flow); latency columns are the POST's, the flow's p95 is
                  in the notes.
@@ -123,7 +123,7 @@ def log(msg: str) -> None:
 # ============================================================================================
 
 _CL_RE = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.I)
-_LOCATION_RE = re.compile(rb"\r\nlocation:\s*\S*/melden/ontvangen/([A-Za-z0-9]+)/", re.I)
+_THANKS_RE = re.compile(rb'id="meldcode">([A-Za-z0-9]+)<')
 _MELDCODE_RE = re.compile(rb'"meldcode"\s*:\s*"([A-Za-z0-9]+)"')
 _COOKIE_RE = re.compile(rb"\r\nset-cookie:\s*csrftoken=([^;\r\n]+)", re.I)
 _FORMTOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -336,10 +336,10 @@ async def _loadgen(cfg: dict) -> dict:
                     cookie, formtoken = tokens[i % len(tokens)]
                 resp = await _http(loop, host, port, payloads.form(pre[i % len(pre)], cookie, formtoken), timeout)
                 status = _status(resp)
-                if status == 302:
-                    m = _LOCATION_RE.search(resp)
+                if status == 200:
+                    m = _THANKS_RE.search(resp)
                     code = m.group(1).decode() if m else None
-            if code is None and status not in (201, 302):
+            if code is None and status not in (201, 200):
                 body = resp[resp.find(b"\r\n\r\n") + 4 :]
                 summary = _SUMMARY_RE.findall(body)
                 err = (b" | ".join(summary) if summary else body[:300]).decode("utf-8", "replace")
@@ -852,7 +852,7 @@ def run_scenario(args, port: int, kind: str, rate: float | None, clients: int, w
 
     w0, w1 = t0 + args.warmup, t0 + args.warmup + args.duration
     res = Result(name, workers, "open" if rate else "closed", rate, clients, args.duration)
-    expect = 201 if kind == "api" else 302
+    expect = 201 if kind == "api" else 200
     lat, flow, lag = [], [], []
     codes = []
     seen_keys: set[str] = set()

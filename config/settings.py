@@ -254,6 +254,10 @@ MELDING_MAX_OMSCHRIJVING = 2000
 HOTSPOT_QUIET_DAYS = int(env("HOTSPOT_QUIET_DAYS", "28"))
 SMS_BERICHTEN_PER_UUR = int(env("SMS_BERICHTEN_PER_UUR", "20"))
 STATUS_LOOKUP_MISSES_PER_HOUR = int(env("STATUS_LOOKUP_MISSES_PER_HOUR", "20"))
+# Reports one client (daily keyed hash; for SMS the sender's hash) may file in a day before they are
+# flagged for the coordinator (never refused). 30: a school, care worker or neighbourhood watch walking
+# a round reports many places in one day; a single person filing dozens is worth a second look.
+MELDINGEN_PER_CLIENT_PER_DAG = int(env("MELDINGEN_PER_CLIENT_PER_DAG", "30"))
 MELDING_RETENTION_DAYS = int(env("MELDING_RETENTION_DAYS", "365"))
 # After this many days a melding's point is moved to the centre of its square of LOCATIE_GROF_M metres.
 MELDING_LOCATIE_GROF_DAYS = int(env("MELDING_LOCATIE_GROF_DAYS", "730"))

@@ -60,3 +60,20 @@ def client_token(address: str, *, now: datetime | None = None) -> str:
 
 def truncate_to_hour(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
+
+
+# An e-mail address as people type it, also with spaces around the @ ("naam @ voorbeeld.nl").
+_EMAIL = r"[\w.+-]+\s?@\s?[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}"
+# Phone numbers as _PHONE, plus the spellings "06 12 34 56 78", "06-12345678", "(020) 123 45 67",
+# "+31 (0)6 …": a leading 0 or country code, then 8-11 more digits with spaces, dots, dashes or brackets.
+_TELEFOON = r"(?:\+|00)\d{2}[\s.-]?(?:\(0\)[\s.-]?)?\d(?:[\s.()-]{0,2}\d){7,10}|\(?\b0\d(?:[\s.()-]{0,2}\d){7,10}\b"
+CONTACT_RE = re.compile(f"{_EMAIL}|{_TELEFOON}|{_PHONE}")
+
+
+def contactgegevens_verwijderen(text: str) -> str:
+    """Removes phone numbers and e-mail addresses from a reporter's free text.
+
+    Every intake path (form, API, SMS, import) goes through this in `melding_create`: a reporter who
+    writes "bel mij op 06…" would otherwise no longer be anonymous, and nobody may call them back anyway.
+    """
+    return CONTACT_RE.sub("[verwijderd]", text or "")

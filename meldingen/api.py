@@ -81,7 +81,9 @@ class MeldingCreateView(APIView):
             locatie_omschrijving=data["locatie_omschrijving"],
         )
         try:
-            melding = melding_create(invoer=invoer, kanaal=Kanaal.WEB)
+            melding = melding_create(
+                invoer=invoer, kanaal=Kanaal.WEB, melder_sleutel=getattr(request, "client_token", "")
+            )
         except ValidationError as exc:
             return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return Response(

@@ -1,3 +1,4 @@
+import secrets
 from datetime import datetime, time, timedelta
 
 from django import forms
@@ -6,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from .anonymity import truncate_to_hour
 from .models import Dagdeel, Frequentie, LocatieType, MelderRol, Waarneming
 from .validation import code_list
 
@@ -84,6 +86,9 @@ class MeldingForm(forms.Form):
     fotos = MultipleFileField(
         required=False,
     )
+    # A random one-time key made when the form is rendered (never derived from the client): a reload or
+    # double click of the same form finds the melding it filed instead of filing it again.
+    inzend_sleutel = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,8 +97,10 @@ class MeldingForm(forms.Form):
         self.fields["melder_rol"].choices = [c for c in _choices(MelderRol) if c[0] != "onbekend"]
         if not self.is_bound:
             self.initial.setdefault("datum", timezone.localdate())
+            self.initial.setdefault("inzend_sleutel", secrets.token_urlsafe(24))
         self.fields["omschrijving"].help_text = gettext(
-            "Schrijf niet uw eigen naam of telefoonnummer op. Maximaal %(max)d tekens."
+            "Schrijf niet uw eigen naam of telefoonnummer op. Telefoonnummers en e-mailadressen halen we"
+            " uit uw tekst: die bewaren we niet. Maximaal %(max)d tekens."
         ) % {"max": settings.MELDING_MAX_OMSCHRIJVING}
         self.fields["fotos"].label = gettext("Foto's (niet verplicht, hoogstens %(n)d)") % {
             "n": settings.MELDING_MAX_PHOTOS
@@ -122,14 +129,15 @@ class MeldingForm(forms.Form):
         return lat, lon, naam
 
     def observed_at(self) -> datetime:
-        """The date and part of day as one moment, never later than now."""
+        """The date and part of day as one moment, never later than the start of the current hour: a
+        part of the day still going on would otherwise store the filing minute (DOMAIN.md)."""
         datum, dagdeel = self.cleaned_data["datum"], self.cleaned_data["dagdeel"]
         tz = timezone.get_current_timezone()
         moment = timezone.make_aware(datetime.combine(datum, time(DAGDEEL_UUR[dagdeel])), tz)
         start = timezone.make_aware(datetime.combine(datum, time(DAGDEEL_START[dagdeel])), tz)
         now = timezone.now()
         if start <= now < moment:
-            moment = now
+            moment = max(start, truncate_to_hour(now))
         return moment
 
     def clean(self):

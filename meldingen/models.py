@@ -158,6 +158,13 @@ class Melding(models.Model):
     ontvangen_op = models.DateTimeField(_("ontvangen (op het uur)"), db_index=True)
     # sha256 of an imported row's content; makes re-importing a file harmless.
     import_sleutel = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Keyed hash of the web form's one-time submission key: a reload or double click of the same form
+    # finds this melding instead of filing a second one. Random per rendered form, says nothing of the client.
+    inzend_sleutel = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Filed after the same client (daily hash) already filed MELDINGEN_PER_CLIENT_PER_DAG reports today:
+    # kept, but the coordinator should weigh it (one person, many reports).
+    # db_default: rows inserted with SQL (bench, quality scenarios, demo COPY) are not flagged either.
+    boven_daglimiet = models.BooleanField(_("veel meldingen van één melder"), default=False, db_default=False)
     tekst_verwijderd_op = models.DateTimeField(null=True, blank=True)
     # Set when the point was coarsened to a square's centre (DOMAIN.md: after 24 months).
     locatie_vergroofd_op = models.DateTimeField(null=True, blank=True)

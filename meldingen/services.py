@@ -1,11 +1,17 @@
 """Every write to meldingen goes through here."""
 
+import functools
+import hashlib
+import hmac
 import io
+import logging
 import secrets
 import threading
 import uuid
 from datetime import timedelta
 
+import redis
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import Point
@@ -16,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from .anonymity import truncate_to_hour
+from .anonymity import contactgegevens_verwijderen, truncate_to_hour
 from .models import RD_SRID, BewaarActie, BewaarRun, Buurt, Melding, MeldingEvent, MeldingFoto
 from .signals import melding_aangemaakt
 from .validation import MeldingInvoer, foto_onleesbaar_tekst, validate_invoer
@@ -26,6 +32,10 @@ from .workflow import AfwijsReden, InvalidTransition, MeldingStatus, is_allowed
 MELDCODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 MELDCODE_LENGTH = 10  # 31^10 ≈ 8·10^14 codes; guessing is also rate-limited.
 PHOTO_MAX_SIDE = 2048
+# A day's filings of one client are counted in a window of this length (the client hash changes daily).
+DAG_SECONDS = 24 * 60 * 60
+
+logger = logging.getLogger(__name__)
 
 
 _local = threading.local()
@@ -80,15 +90,85 @@ def photo_reencode(data: bytes) -> tuple[bytes, int, int]:
     return out.getvalue(), schoon.width, schoon.height
 
 
+def inzend_sleutel_hash(sleutel: str) -> str:
+    """The form's one-time submission key as stored: keyed, so the column cannot be matched to a page
+    someone saw (e.g. in a browser's cache) without the server's key."""
+    key = f"{settings.CLIENT_HASH_KEY}:inzending".encode()
+    return hmac.new(key, sleutel.encode(), hashlib.sha256).hexdigest()
+
+
+# The daily count may cost a filing at most this long, also when Redis accepts connections but hangs.
+DAGLIMIET_TIMEOUT_S = 0.3
+
+
+@functools.cache
+def _teller_redis(url: str) -> redis.Redis:
+    """A client of the cache's Redis with short timeouts of its own: the count must never make a
+    reporter wait, whatever timeouts the cache itself is configured with."""
+    return redis.Redis.from_url(
+        url, socket_timeout=DAGLIMIET_TIMEOUT_S, socket_connect_timeout=DAGLIMIET_TIMEOUT_S, retry_on_timeout=False
+    )
+
+
+def melder_daglimiet_tellen(*, melder_sleutel: str) -> bool:
+    """Counts one filing for this client's daily hash; True when the client went over
+    MELDINGEN_PER_CLIENT_PER_DAG today.
+
+    Redis down or slow must never stop or delay a report: any error or timeout means "not counted"
+    (False), logged without the key. The key is already a keyed hash (of an address, or of an SMS
+    number), never the address or the number itself.
+    """
+    if not melder_sleutel:
+        return False
+    config = settings.CACHES["default"]
+    key = f"{config.get('KEY_PREFIX', '')}:meldingen-per-dag:{melder_sleutel}"
+    try:
+        pipe = _teller_redis(config["LOCATION"]).pipeline()
+        pipe.set(key, 0, ex=DAG_SECONDS, nx=True)  # the window starts with the day's first filing
+        pipe.incr(key)
+        aantal = pipe.execute()[1]
+    except Exception as exc:
+        logger.warning("daily filing count skipped: cache unavailable (%s)", type(exc).__name__)
+        return False
+    return aantal > settings.MELDINGEN_PER_CLIENT_PER_DAG
+
+
+def observed_at_begrenzen(moment, *, ontvangen):
+    """No stored time may be finer than the hour of filing unless the reporter gave it (DOMAIN.md):
+    a moment later than the start of the filing hour says when the report was sent, so it becomes the
+    start of that hour. Naive moments are left for validation to refuse."""
+    if moment is None or timezone.is_naive(moment):
+        return moment
+    return min(moment, ontvangen)
+
+
 @transaction.atomic
 def melding_create(
-    *, invoer: MeldingInvoer, kanaal: str, import_sleutel: str | None = None, ontvangen_op=None
+    *,
+    invoer: MeldingInvoer,
+    kanaal: str,
+    import_sleutel: str | None = None,
+    ontvangen_op=None,
+    inzend_sleutel: str | None = None,
+    melder_sleutel: str = "",
 ) -> Melding:
     """Validates, places the melding in its buurt, strips photos and stores it with a fresh meldcode.
 
     Raises ValidationError keyed by field. The point must lie inside one of the city's buurten.
+    Every intake path comes through here, so the anonymity rules are applied once, for all of them:
+    no time finer than the filing hour, no phone number or e-mail address in the reporter's text.
+    `inzend_sleutel` is the (already hashed) one-time key of a form submission; `melder_sleutel` the
+    day's keyed hash of the client, counted against MELDINGEN_PER_CLIENT_PER_DAG (over it: stored and
+    flagged, never refused).
     """
+    # The real filing hour, also for an import that backdates `ontvangen_op` to when the file came in.
+    ontvangen = truncate_to_hour(ontvangen_op or timezone.now())
     invoer = validate_invoer(invoer)
+    # After validation, which refuses a moment in the future (beyond clock skew) rather than moving it.
+    invoer.observed_at = observed_at_begrenzen(invoer.observed_at, ontvangen=truncate_to_hour(timezone.now()))
+    # After validation, so the length limit the reporter saw is judged on what they typed.
+    invoer.omschrijving = contactgegevens_verwijderen(invoer.omschrijving)[: settings.MELDING_MAX_OMSCHRIJVING]
+    invoer.locatie_omschrijving = contactgegevens_verwijderen(invoer.locatie_omschrijving)[:200]
     point = point_rd(lat=invoer.lat, lon=invoer.lon)
     buurt = buurt_for_point(point)
     if buurt is None:
@@ -96,7 +176,6 @@ def melding_create(
             {"locatie": [_("Deze plek ligt buiten Amsterdam. Kies een plek binnen de gemeente Amsterdam.")]}
         )
     fotos = [photo_reencode(data) for data in invoer.fotos]  # (jpeg bytes, width, height)
-    ontvangen = truncate_to_hour(ontvangen_op or timezone.now())
 
     melding = Melding(
         kanaal=kanaal,
@@ -112,7 +191,10 @@ def melding_create(
         omschrijving=invoer.omschrijving,
         ontvangen_op=ontvangen,
         import_sleutel=import_sleutel,
+        inzend_sleutel=inzend_sleutel,
     )
+    # Counted only once the report is valid, so a reporter correcting mistakes is not counted twice.
+    melding.boven_daglimiet = melder_daglimiet_tellen(melder_sleutel=melder_sleutel)
     # A collision is astronomically rare; the unique index decides, not a racy pre-check.
     for attempt in range(5):
         melding.meldcode = meldcode_generate()
@@ -122,6 +204,8 @@ def melding_create(
             break
         except IntegrityError:
             if import_sleutel and Melding.objects.filter(import_sleutel=import_sleutel).exists():
+                raise
+            if inzend_sleutel and Melding.objects.filter(inzend_sleutel=inzend_sleutel).exists():
                 raise
             if attempt == 4:
                 raise

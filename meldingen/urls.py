@@ -5,7 +5,6 @@ from . import views
 app_name = "meldingen"
 urlpatterns = [
     path("", views.melden, name="melden"),
-    path("ontvangen/<str:meldcode>/", views.ontvangen, name="ontvangen"),
     path("status/", views.status_zoeken, name="status_zoeken"),
     path("status/<str:meldcode>", views.status, name="status"),
     path("adres/", views.adres_suggesties, name="adres_suggesties"),

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.forms.utils import ErrorDict
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,9 +9,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import MeldingForm
 from .intake import adres_omgekeerd, adres_zoeken, photo_bytes
-from .models import Kanaal
+from .models import Kanaal, Melding
 from .ratelimit import status_lookup
-from .services import meldcode_normalize, melding_create
+from .services import inzend_sleutel_hash, meldcode_normalize, melding_create
 from .validation import MeldingInvoer
 
 # Service error keys → the form field that shows them.
@@ -53,6 +54,12 @@ def melden(request):
     if request.POST.get("actie") == "zoeken":
         return _zoeken(request)
 
+    # A reload or double click sends the same one-time key again: show the melding it already filed.
+    sleutel = request.POST.get("inzend_sleutel", "")[:64]
+    inzend_sleutel = inzend_sleutel_hash(sleutel) if sleutel else None
+    if inzend_sleutel and (eerder := Melding.objects.filter(inzend_sleutel=inzend_sleutel).first()):
+        return _bedankt(request, eerder)
+
     form = MeldingForm(request.POST, request.FILES)
     form.is_valid()
     locatie, kandidaten = _resolve_location(form)
@@ -73,12 +80,23 @@ def melden(request):
             fotos=photo_bytes(form.cleaned_data.get("fotos") or []),
         )
         try:
-            melding = melding_create(invoer=invoer, kanaal=Kanaal.WEB)
+            melding = melding_create(
+                invoer=invoer,
+                kanaal=Kanaal.WEB,
+                inzend_sleutel=inzend_sleutel,
+                melder_sleutel=getattr(request, "client_token", ""),
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(FIELD_FOR_ERROR.get(field, field if field in form.fields else None), errors)
+        except IntegrityError:
+            # Two clicks raced: the other request stored this form's melding first.
+            eerder = Melding.objects.filter(inzend_sleutel=inzend_sleutel).first() if inzend_sleutel else None
+            if eerder is None:
+                raise
+            return _bedankt(request, eerder)
         else:
-            return redirect("meldingen:ontvangen", meldcode=melding.meldcode)
+            return _bedankt(request, melding)
     # Browsers cannot re-send a file the server returns; say so rather than let photos vanish silently.
     context = {"form": form, "fotos_opnieuw": bool(request.FILES)}
     return render(request, "meldingen/melden.html", context, status=400)
@@ -102,16 +120,13 @@ def _zoeken(request):
     return render(request, "meldingen/melden.html", {"form": form, "gezocht": True})
 
 
-@require_GET
-def ontvangen(request, meldcode: str):
-    # The same counted lookup as the status page: this URL must not be a way around the rate limit.
-    status, blocked = status_lookup(meldcode=meldcode, token=getattr(request, "client_token", ""))
-    if blocked:
-        return render(request, "meldingen/status_zoeken.html", {"te_vaak": True}, status=429)
-    if status is None:
-        raise Http404
-    status_url = request.build_absolute_uri(reverse("meldingen:status", args=[status.meldcode]))
-    return render(request, "meldingen/ontvangen.html", {"status": status, "status_url": status_url})
+def _bedankt(request, melding: Melding):
+    """The thank-you page, answered by the POST itself: no redirect that puts the meldcode in the
+    browser's history, and no lookup (Redis-counted) that could fail after the melding was stored."""
+    status_url = request.build_absolute_uri(reverse("meldingen:status", args=[melding.meldcode]))
+    response = render(request, "meldingen/ontvangen.html", {"meldcode": melding.meldcode, "status_url": status_url})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

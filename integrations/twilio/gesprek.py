@@ -449,12 +449,15 @@ def _status(code: str, taal: str, diensten: Diensten) -> str:
 
 
 def waargenomen_op(t: dict[str, Any], nu: datetime) -> datetime:
-    """When it was seen: now for today without a part of the day; otherwise the middle of the named part
-    of the day on the named day (today, yesterday...), never later than now. `nu` is aware, local time."""
+    """When it was seen: the current hour for today without a part of the day (that hour on the named
+    day for "yesterday"...); otherwise the middle of the named part of the day on the named day, never
+    later than the start of the current hour. Never the minute of the message: that would store the
+    filing moment, which is kept to the hour (DOMAIN.md). `nu` is aware, local time."""
     dag = t.get("dag") or 0
     dagdeel = t.get("dagdeel")
+    uur = nu.replace(minute=0, second=0, microsecond=0)
     if not dagdeel:
-        return nu + timedelta(days=dag)
+        return uur + timedelta(days=dag)
     datum = nu.date() + timedelta(days=dag)
     moment = datetime.combine(datum, time(DAGDEEL_UUR[dagdeel]), tzinfo=nu.tzinfo)
-    return min(moment, nu)
+    return min(moment, uur)

@@ -87,13 +87,16 @@ def sms_ontvangen(*, message_sid: str, van: str, tekst: str, nu: datetime | None
 def _verwerken(*, message_sid: str, van: str, afzender: str, tekst: str, nu: datetime) -> str:
     gesprek = _gesprek_vergrendelen(afzender, nu)
     verlopen = bool(gesprek.toestand) and gesprek.laatst_actief < nu - GESPREK_TTL
-    diensten = _Diensten(van=van, nu=nu)
+    diensten = _Diensten(van=van, nu=nu, afzender=afzender)
     uitkomst = gesprek_logica.verwerk({} if verlopen else gesprek.toestand, tekst[:1600], diensten, verlopen=verlopen)
     if uitkomst.toestand is None:
         gesprek.delete()
     else:
         gesprek.toestand = uitkomst.toestand
-        gesprek.laatst_actief = nu
+        # Once a melding is filed the row links it to this sender until the conversation ends; its
+        # minute would be the filing moment, which is kept to the hour (DOMAIN.md). The end of the hour
+        # keeps the conversation open at least GESPREK_TTL for the subscription question.
+        gesprek.laatst_actief = truncate_to_hour(nu) + timedelta(hours=1) if "melding_id" in uitkomst.toestand else nu
         gesprek.save(update_fields=["toestand", "laatst_actief"])
     SmsBericht.objects.create(message_sid=message_sid, antwoord=uitkomst.antwoord, ontvangen_op=truncate_to_hour(nu))
     return uitkomst.antwoord
@@ -171,9 +174,10 @@ def sms_abonnementen_van_nummer_verwijderen(*, van: str) -> int:
 class _Diensten:
     """What the conversation logic may do to the world, inside `_verwerken`'s transaction."""
 
-    def __init__(self, *, van: str, nu: datetime) -> None:
+    def __init__(self, *, van: str, nu: datetime, afzender: str = "") -> None:
         self._van = van
         self._nu = nu
+        self._afzender = afzender
 
     def zoek(self, vraag: Plekvraag) -> Zoekresultaat:
         try:
@@ -211,7 +215,10 @@ class _Diensten:
             omschrijving=scrub(gegevens.get("omschrijving", ""))[: settings.MELDING_MAX_OMSCHRIJVING],
         )
         try:
-            melding = melding_create(invoer=invoer, kanaal=Kanaal.SMS, ontvangen_op=self._nu)
+            # The same daily count as the web form, keyed by the sender's hash (only in Redis, for a day).
+            melding = melding_create(
+                invoer=invoer, kanaal=Kanaal.SMS, ontvangen_op=self._nu, melder_sleutel=f"sms:{self._afzender}"
+            )
         except ValidationError as exc:
             velden = sorted(exc.message_dict) if hasattr(exc, "error_dict") else ["?"]
             logger.warning("sms melding refused: %s", ", ".join(velden))
