@@ -31,6 +31,9 @@ CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS").split(",")
 if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+# How many proxies in front of the app append to X-Forwarded-For; the client address is the entry
+# the outermost of them appended (counted from the right). 0 = use the socket peer (REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "1" if env_bool("DJANGO_BEHIND_PROXY") else "0"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
