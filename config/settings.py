@@ -100,16 +100,37 @@ DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_TIMEOUT_S = float(env("REDIS_TIMEOUT_S", "1"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("CACHE_URL", REDIS_URL),
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "ww"),
+        # A Redis that is down or hangs must cost a request about a second, not a worker: without
+        # these a hung Redis blocks the read forever (docs/operations.md, "Storingen").
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_S, "socket_timeout": REDIS_TIMEOUT_S},
     }
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL)
+# Publishing from a request (after a filing commits) must fail fast with the broker down or hung:
+# one short connect, one retry, then the caller catches the error (the beat's safety nets pick up
+# what was not queued: hotspots-incrementeel, sms-herplannen).
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_S
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT_S,
+    "socket_timeout": REDIS_TIMEOUT_S,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT_S
+# Nothing reads a task's result; storing none also keeps apply_async from subscribing to the
+# result store, which with Redis down took seconds and left the publishing process broken.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -257,9 +278,14 @@ SESSION_IDLE_SECONDS = int(env("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "accounts:inloggen"
 LOGIN_REDIRECT_URL = "coordinatie:werkscherm"
-# Failed logins per account and per client within one hour before the login refuses (accounts/throttle.py).
+# Login throttle (accounts/throttle.py, docs/coordinatie.md): free failures per account-and-client
+# pair (or per trusted device), per account over untrusted clients, and per client over all accounts;
+# after those each failure doubles the wait (2, 4, 8 … s) up to LOGIN_DELAY_MAX_S.
+LOGIN_FREE_FAILURES = int(env("LOGIN_FREE_FAILURES", "3"))
 LOGIN_FAILURES_PER_ACCOUNT = int(env("LOGIN_FAILURES_PER_ACCOUNT", "5"))
 LOGIN_FAILURES_PER_CLIENT = int(env("LOGIN_FAILURES_PER_CLIENT", "20"))
+LOGIN_DELAY_MAX_S = int(env("LOGIN_DELAY_MAX_S", str(15 * 60)))
+LOGIN_DEVICE_COOKIE_AGE = int(env("LOGIN_DEVICE_COOKIE_AGE", str(180 * 24 * 60 * 60)))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
