@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that nothing after it (views, error reports, loggers) ever sees who is filing.
     "meldingen.middleware.IntakeAnonymityMiddleware",
+    # Body limits before anything reads the body; service failures (database, Redis) as a Dutch 503.
+    "config.middleware.StoringMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,6 +99,23 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# A database that is down or hangs must cost a request seconds, not the worker (docs/operations.md,
+# "Storingen"): libpq gives up connecting (the whole startup, so also a port that accepts and never
+# answers) after connect_timeout; keepalives and tcp_user_timeout drop a connection whose peer
+# vanished; the health check replaces a dead persistent connection at the next request, so the app
+# recovers by itself when the database is back.
+DATABASE_CONNECT_TIMEOUT_S = int(env("DATABASE_CONNECT_TIMEOUT_S", "3"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    {
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT_S,
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 2,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 10_000,
+    }
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -198,6 +217,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "UNAUTHENTICATED_USER": None,
+    # JSON nested deeper than JSON_MAX_DEPTH is a 400, not a RecursionError (config/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.BegrensdeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Weerbare Wijken API",
@@ -246,6 +271,20 @@ AREAS_SOURCE = env("AREAS_SOURCE", str(BASE_DIR.parent / "shared" / "data"))
 # Public behaviour.
 MELDING_MAX_PHOTOS = 3
 MELDING_MAX_PHOTO_BYTES = 8 * 1024 * 1024
+# The largest body each part of the site accepts, checked on Content-Length before anything parses
+# it (config/middleware.py): 413 with a Dutch page, or problem details on /api/. The form carries the
+# photos; the JSON API, the SMS webhook and the staff screens only short text.
+REQUEST_BODY_LIMITS = [
+    ("/melden/", MELDING_MAX_PHOTOS * MELDING_MAX_PHOTO_BYTES + 256 * 1024),
+    ("/api/", 64 * 1024),
+    ("/integrations/", 16 * 1024),
+    ("/coordinatie/", 64 * 1024),
+    ("/account/", 16 * 1024),
+    ("/i18n/", 4 * 1024),
+]
+REQUEST_BODY_LIMIT_DEFAULT = DATA_UPLOAD_MAX_MEMORY_SIZE  # the admin (/beheer/)
+# JSON deeper than this is refused with 400 before it is parsed (config/parsers.py).
+JSON_MAX_DEPTH = 20
 MELDING_MAX_OMSCHRIJVING = 2000
 HOTSPOT_QUIET_DAYS = int(env("HOTSPOT_QUIET_DAYS", "28"))
 SMS_BERICHTEN_PER_UUR = int(env("SMS_BERICHTEN_PER_UUR", "20"))

@@ -5,6 +5,9 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+# A database or Redis failure raised outside a view (e.g. the session's save) is a Dutch 503 too.
+handler500 = "config.middleware.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="meldingen:melden", permanent=False)),
     path("melden/", include("meldingen.urls")),
