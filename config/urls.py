@@ -7,6 +7,9 @@ from kaart.tegels import tegel
 
 from .views import ApiDocsView
 
+# A database or Redis failure raised outside a view (e.g. the session's save) is a Dutch 503 too.
+handler500 = "config.middleware.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="meldingen:melden", permanent=False)),
     path("melden/", include("meldingen.urls")),
