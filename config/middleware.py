@@ -1,7 +1,6 @@
 """Response headers that belong to no app."""
 
 from django.conf import settings
-from django.utils.cache import add_never_cache_headers
 
 # Staff and partner pages and the staff APIs: case data behind a login. Matched on the path (with or
 # without a language prefix), so a login page, a redirect to it or a 403 is covered as well.
@@ -9,8 +8,8 @@ STAF_PADEN = ("/coordinatie/", "/account/", "/beheer/", "/api/v1/kaart/", "/api/
 
 
 class StafNietBewarenMiddleware:
-    """`Cache-Control: no-store` (and the rest of never_cache) on staff pages and on every response to
-    a logged-in user, so neither a browser's cache on a shared computer nor a proxy keeps case data.
+    """`Cache-Control: private, no-store` on staff pages and on every response to a logged-in user, so
+    neither a browser's cache on a shared computer nor a proxy keeps case data.
 
     Keyed on the path, because that covers anonymous answers under the staff URLs too and does not depend
     on the session; and on the logged-in user, so a staff page added later under another path is covered
@@ -24,7 +23,9 @@ class StafNietBewarenMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if self._staf(request):
-            add_never_cache_headers(response)
+            # Replaces what a view set: no-store is the strictest answer there is (the photo view and the
+            # CSV export already say the same; the map data said "private, no-cache").
+            response["Cache-Control"] = "private, no-store"
         return response
 
     def _staf(self, request) -> bool:
