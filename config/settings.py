@@ -80,8 +80,8 @@ MIDDLEWARE = [
     # First, so that nothing after it (views, error reports, loggers) ever sees who is filing.
     "meldingen.middleware.IntakeAnonymityMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Above WhiteNoise, so static files carry the same headers as pages (config/middleware.py; the
-    # policies themselves are at the end of this module).
+    # Above WhiteNoise, so static files carry the same headers as pages (config/middleware.py;
+    # CONTENT_SECURITY_POLICY and PERMISSIONS_POLICY are with the other security settings below).
     "config.middleware.StafNietBewarenMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

@@ -143,6 +143,21 @@ def test_ingelogd_ook_een_publieke_pagina_niet_bewaard(client):
     assert "no-store" in client.get("/melden/status/").headers["Cache-Control"]
 
 
+def test_kaarttegels_blijven_voor_een_ingelogde_coordinator_te_bewaren(client, settings, tmp_path):
+    from kaart.tegels import _tegel_van, tegel_cache
+
+    # given a tile of the Dam in the proxy's cache, and a logged-in coordinator
+    settings.MAP_TILES_CACHE_DIR = tmp_path
+    x, y = _tegel_van(lon=4.8932, lat=52.3731, z=14)
+    tegel_cache().set(f"tegel:14:{x}:{y}", (b"\x89PNG tegel", "image/png"))
+    client.force_login(maak_gebruiker(Rol.COORDINATOR))
+    # when the coordinator's map asks for it
+    response = client.get(f"/kaart/tegels/14/{x}/{y}.png")
+    # then it stays public and cacheable: a tile holds nothing of anyone
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"].startswith("public, max-age=")
+
+
 def test_publieke_pagina_voor_een_bezoeker_niet_no_store(client):
     response = client.get("/melden/status/")
     assert "no-store" not in response.headers.get("Cache-Control", "")
