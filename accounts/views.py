@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -7,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from .forms import InlogForm
 from .models import Lidmaatschap
 from .roles import mag_coordinatie_zien
+from .throttle import APPARAAT_COOKIE
 
 
 class InloggenView(auth_views.LoginView):
@@ -18,6 +20,23 @@ class InloggenView(auth_views.LoginView):
         response = super().form_invalid(form)
         if form.geblokkeerd:
             response.status_code = 429
+        elif form.onbereikbaar:
+            response.status_code = 503
+            response["Retry-After"] = "60"
+        return response
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # This browser is now known for this account: strangers' failures no longer throttle it.
+        response.set_cookie(
+            APPARAAT_COOKIE,
+            form.apparaat_cookie,
+            max_age=settings.LOGIN_DEVICE_COOKIE_AGE,
+            path=reverse("accounts:inloggen"),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Strict",
+        )
         return response
 
     def get_success_url(self):

@@ -31,6 +31,9 @@ CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS").split(",")
 if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+# How many proxies in front of the app append to X-Forwarded-For; the client address is the entry
+# the outermost of them appended (counted from the right). 0 = use the socket peer (REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "1" if env_bool("DJANGO_BEHIND_PROXY") else "0"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that nothing after it (views, error reports, loggers) ever sees who is filing.
     "meldingen.middleware.IntakeAnonymityMiddleware",
+    # Body limits before anything reads the body; service failures (database, Redis) as a Dutch 503.
+    "config.middleware.StoringMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,19 +102,57 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# A database that is down or hangs must cost a request seconds, not the worker (docs/operations.md,
+# "Storingen"): libpq gives up connecting (the whole startup, so also a port that accepts and never
+# answers) after connect_timeout; keepalives and tcp_user_timeout drop a connection whose peer
+# vanished; the health check replaces a dead persistent connection at the next request, so the app
+# recovers by itself when the database is back.
+DATABASE_CONNECT_TIMEOUT_S = int(env("DATABASE_CONNECT_TIMEOUT_S", "3"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    {
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT_S,
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 2,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 10_000,
+    }
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_TIMEOUT_S = float(env("REDIS_TIMEOUT_S", "1"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("CACHE_URL", REDIS_URL),
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "ww"),
+        # A Redis that is down or hangs must cost a request about a second, not a worker: without
+        # these a hung Redis blocks the read forever (docs/operations.md, "Storingen").
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_S, "socket_timeout": REDIS_TIMEOUT_S},
     }
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL)
+# Publishing from a request (after a filing commits) must fail fast with the broker down or hung:
+# one short connect, one retry, then the caller catches the error (the beat's safety nets pick up
+# what was not queued: hotspots-incrementeel, sms-herplannen).
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_S
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT_S,
+    "socket_timeout": REDIS_TIMEOUT_S,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT_S
+# Nothing reads a task's result; storing none also keeps apply_async from subscribing to the
+# result store, which with Redis down took seconds and left the publishing process broken.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -191,6 +234,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "UNAUTHENTICATED_USER": None,
+    # JSON nested deeper than JSON_MAX_DEPTH is a 400, not a RecursionError (config/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.BegrensdeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Weerbare Wijken API",
@@ -253,6 +302,20 @@ AREAS_SOURCE = env("AREAS_SOURCE", str(BASE_DIR.parent / "shared" / "data"))
 # Public behaviour.
 MELDING_MAX_PHOTOS = 3
 MELDING_MAX_PHOTO_BYTES = 8 * 1024 * 1024
+# The largest body each part of the site accepts, checked on Content-Length before anything parses
+# it (config/middleware.py): 413 with a Dutch page, or problem details on /api/. The form carries the
+# photos; the JSON API, the SMS webhook and the staff screens only short text.
+REQUEST_BODY_LIMITS = [
+    ("/melden/", MELDING_MAX_PHOTOS * MELDING_MAX_PHOTO_BYTES + 256 * 1024),
+    ("/api/", 64 * 1024),
+    ("/integrations/", 16 * 1024),
+    ("/coordinatie/", 64 * 1024),
+    ("/account/", 16 * 1024),
+    ("/i18n/", 4 * 1024),
+]
+REQUEST_BODY_LIMIT_DEFAULT = DATA_UPLOAD_MAX_MEMORY_SIZE  # the admin (/beheer/)
+# JSON deeper than this is refused with 400 before it is parsed (config/parsers.py).
+JSON_MAX_DEPTH = 20
 MELDING_MAX_OMSCHRIJVING = 2000
 HOTSPOT_QUIET_DAYS = int(env("HOTSPOT_QUIET_DAYS", "28"))
 SMS_BERICHTEN_PER_UUR = int(env("SMS_BERICHTEN_PER_UUR", "20"))
@@ -293,9 +356,14 @@ SESSION_IDLE_SECONDS = int(env("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "accounts:inloggen"
 LOGIN_REDIRECT_URL = "coordinatie:werkscherm"
-# Failed logins per account and per client within one hour before the login refuses (accounts/throttle.py).
+# Login throttle (accounts/throttle.py, docs/coordinatie.md): free failures per account-and-client
+# pair (or per trusted device), per account over untrusted clients, and per client over all accounts;
+# after those each failure doubles the wait (2, 4, 8 … s) up to LOGIN_DELAY_MAX_S.
+LOGIN_FREE_FAILURES = int(env("LOGIN_FREE_FAILURES", "3"))
 LOGIN_FAILURES_PER_ACCOUNT = int(env("LOGIN_FAILURES_PER_ACCOUNT", "5"))
 LOGIN_FAILURES_PER_CLIENT = int(env("LOGIN_FAILURES_PER_CLIENT", "20"))
+LOGIN_DELAY_MAX_S = int(env("LOGIN_DELAY_MAX_S", str(15 * 60)))
+LOGIN_DEVICE_COOKIE_AGE = int(env("LOGIN_DEVICE_COOKIE_AGE", str(180 * 24 * 60 * 60)))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 # The CSRF cookie exists only where a staff form is posted (login, logout, triage) and ends with the

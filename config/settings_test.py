@@ -4,6 +4,7 @@ media directory), fast password hashing."""
 import tempfile
 
 from .settings import *  # noqa: F403
+from .settings import CACHES as _CACHES
 from .settings import DATABASES, env
 
 CACHES = {
@@ -11,6 +12,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("TEST_CACHE_URL", "redis://127.0.0.1:6379/13"),
         "KEY_PREFIX": "ww-test",
+        "OPTIONS": _CACHES["default"]["OPTIONS"],  # the same short timeouts as in production
     }
 }
 CELERY_BROKER_URL = CELERY_RESULT_BACKEND = env("TEST_CELERY_URL", "redis://127.0.0.1:6379/14")

@@ -8,6 +8,9 @@ from kaart.tegels import tegel
 
 from .views import ApiDocsView
 
+# A database or Redis failure raised outside a view (e.g. the session's save) is a Dutch 503 too.
+handler500 = "config.middleware.server_error"
+
 urlpatterns = [
     path("api/v1/", include("meldingen.api_urls")),
     path("api/v1/", include("kaart.urls")),

@@ -26,7 +26,7 @@ PER_KEER = 500
 @functools.cache
 def _redis() -> redis.Redis:
     # The cache's Redis (its own database in tests); one pool per process.
-    return redis.Redis.from_url(settings.CACHES["default"]["LOCATION"], socket_timeout=0.5)
+    return redis.Redis.from_url(settings.CACHES["default"]["LOCATION"], socket_timeout=0.5, socket_connect_timeout=0.5)
 
 
 def melding_aanmelden(melding_id: int) -> None:

@@ -40,10 +40,19 @@ def scrub(text: str) -> str:
 
 
 def client_address(meta: dict) -> str:
-    if getattr(settings, "USE_X_FORWARDED_HOST", False):
-        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+    """The address of the client as the trusted proxies saw it.
+
+    Each proxy appends the address it received the request from to X-Forwarded-For, so only the
+    last TRUSTED_PROXY_COUNT entries were written by our own proxies; anything to the left of them
+    was sent by the client and can be anything (rotating it used to give unlimited meldcode guesses).
+    """
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        entries = [e.strip() for e in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if e.strip()]
+        if len(entries) >= proxies:
+            return entries[-proxies]
+        # Fewer entries than proxies: the request did not pass all of them; the socket peer is
+        # the only address nobody could forge.
     return meta.get("REMOTE_ADDR", "")
 
 

@@ -1,9 +1,33 @@
 """Rate limit for lookups of unknown meldcodes, keyed by the day's hash of the client (never the address)."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.conf import settings
 from django.core.cache import cache
 
 WINDOW_SECONDS = 60 * 60
+T = TypeVar("T")
+
+
+class ThrottleOnbereikbaar(Exception):
+    """The throttle store (Redis) is down or hangs.
+
+    Callers that guard guessing (meldcode lookups, logins) refuse the request rather than run
+    unthrottled; config/middleware.py turns an uncaught one into a Dutch 503.
+    """
+
+
+def throttle_store(operation: Callable[[], T]) -> T:
+    """Runs one cache operation; any failure of the store becomes ThrottleOnbereikbaar.
+
+    The cache client has short socket timeouts (settings.REDIS_TIMEOUT_S), so a hung Redis costs
+    about a second here, not a worker.
+    """
+    try:
+        return operation()
+    except Exception as exc:  # redis-py raises its own ConnectionError/TimeoutError, or OSError
+        raise ThrottleOnbereikbaar(str(exc)) from exc
 
 
 def _key(token: str) -> str:
@@ -11,7 +35,7 @@ def _key(token: str) -> str:
 
 
 def status_lookup_blocked(token: str) -> bool:
-    return (cache.get(_key(token)) or 0) >= settings.STATUS_LOOKUP_MISSES_PER_HOUR
+    return (throttle_store(lambda: cache.get(_key(token))) or 0) >= settings.STATUS_LOOKUP_MISSES_PER_HOUR
 
 
 def hour_counter_hit(key: str) -> int:
@@ -20,12 +44,15 @@ def hour_counter_hit(key: str) -> int:
     add() starts the window once; incr() keeps its expiry, so the window is fixed, not sliding.
     Shared by every per-client limit (status lookups, SMS senders); keys are hashes, never addresses.
     """
-    if cache.add(key, 1, WINDOW_SECONDS):
+    if throttle_store(lambda: cache.add(key, 1, WINDOW_SECONDS)):
         return 1
     try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, WINDOW_SECONDS)
+        return throttle_store(lambda: cache.incr(key))
+    except ThrottleOnbereikbaar as exc:
+        if not isinstance(exc.__cause__, ValueError):
+            raise
+        # expired between add() and incr()
+        throttle_store(lambda: cache.add(key, 1, WINDOW_SECONDS))
         return 1
 
 
@@ -37,6 +64,7 @@ def status_lookup(*, meldcode: str, token: str):
     """The public status for a meldcode, counting misses per client: (result, blocked).
 
     Both the status page and the API use this, so guessing codes is limited the same way on both.
+    Raises ThrottleOnbereikbaar when the counter cannot be read or written: no unthrottled lookups.
     """
     from .selectors import melding_public_status
 

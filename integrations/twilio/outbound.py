@@ -165,7 +165,14 @@ def sms_in_wachtrij(*, abonnement: SmsAbonnement, tekst: str) -> UitgaandSms:
     from integrations.tasks import sms_versturen  # the tasks module imports this one
 
     sms = UitgaandSms.objects.create(abonnement=abonnement, tekst=tekst)
-    transaction.on_commit(lambda: sms_versturen.delay(sms.pk))
+
+    def plannen() -> None:
+        try:
+            sms_versturen.delay(sms.pk)
+        except Exception:  # broker down: the text stays queued and uitgaande_sms_herplannen sends it later
+            logger.warning("could not schedule sms %s", sms.pk, exc_info=True)
+
+    transaction.on_commit(plannen, robust=True)
     return sms
 
 

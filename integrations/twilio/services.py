@@ -27,7 +27,7 @@ from integrations.models import SmsAbonnement, SmsBericht, SmsGesprek
 from meldingen.anonymity import scrub, truncate_to_hour
 from meldingen.intake import Plek, adres_zoeken
 from meldingen.models import Kanaal, MeldingEvent
-from meldingen.ratelimit import hour_counter_hit
+from meldingen.ratelimit import ThrottleOnbereikbaar, hour_counter_hit
 from meldingen.selectors import melding_public_status
 from meldingen.services import melding_create
 from meldingen.validation import MeldingInvoer
@@ -123,8 +123,16 @@ def _gesprek_vergrendelen(afzender: str, nu: datetime) -> SmsGesprek:
 
 
 def _tellen(afzender: str) -> int:
-    """Messages of this sender in the current hour (fixed window), counting this one."""
-    return hour_counter_hit(f"sms-berichten:{afzender}")
+    """Messages of this sender in the current hour (fixed window), counting this one.
+
+    With Redis down the count is unknown: the message is taken anyway, because intake must keep
+    working and this limit guards against floods, not against guessing.
+    """
+    try:
+        return hour_counter_hit(f"sms-berichten:{afzender}")
+    except ThrottleOnbereikbaar:
+        logger.warning("sms sender count unavailable; message accepted uncounted")
+        return 1
 
 
 def _verlopen_opruimen(grens: datetime, *, behalve: str) -> None:

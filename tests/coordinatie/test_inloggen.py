@@ -3,6 +3,7 @@
 import time
 
 import pytest
+import time_machine
 
 from accounts.roles import Rol
 from tests.coordinatie.conftest import WACHTWOORD, maak_gebruiker
@@ -47,15 +48,18 @@ def test_fout_wachtwoord_geeft_een_melding_zonder_te_zeggen_wat_fout_was(client)
     assert "_auth_user_id" not in client.session
 
 
-def test_na_vijf_fouten_weigert_het_account_ook_het_goede_wachtwoord(client, settings):
-    settings.LOGIN_FAILURES_PER_ACCOUNT = 5
+def test_na_drie_fouten_moet_het_paar_wachten_ook_met_het_goede_wachtwoord(client, settings):
+    settings.LOGIN_FREE_FAILURES = 3
     maak_gebruiker(Rol.COORDINATOR, "coord")
-    for _ in range(5):
-        assert inloggen(client, "coord", "fout").status_code == 200
-    response = inloggen(client, "Coord", WACHTWOORD)  # the name's case does not escape the count
-    assert response.status_code == 429
-    assert "Te veel mislukte pogingen" in response.content.decode()
-    assert "_auth_user_id" not in client.session
+    with time_machine.travel(1_800_000_000, tick=False) as klok:
+        for _ in range(3):
+            assert inloggen(client, "coord", "fout").status_code == 200
+        response = inloggen(client, "Coord", WACHTWOORD)  # the name's case does not escape the count
+        assert response.status_code == 429
+        assert "Te veel mislukte pogingen. Wacht 2 seconden" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+        klok.shift(2)
+        assert inloggen(client, "coord", WACHTWOORD).status_code == 302
 
 
 def test_een_client_die_veel_accounts_probeert_wordt_geweigerd(client, settings):

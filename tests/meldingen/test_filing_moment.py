@@ -174,3 +174,41 @@ def test_csv_import_stores_no_filing_minute(staff, tmp_path, eager_celery, djang
     melding = Melding.objects.get()
     assert melding.observed_at == LOCAL.replace(minute=0, second=0, microsecond=0)
     assert_no_trace(staff, melding)
+
+
+def test_a_logged_in_staff_member_files_without_a_trace_in_their_session(
+    staff, fake_pdok, eager_celery, django_capture_on_commit_callbacks
+):
+    # given a coordinator whose own browser (with a staff session) files a report at 20:47:53
+    lat, lon = BIJLMERPLEIN
+    with time_machine.travel(FILED, tick=False), django_capture_on_commit_callbacks(execute=True):
+        form = staff.get("/melden/")
+        sleutel = re.search(r'name="inzend_sleutel" value="([^"]*)"', form.content.decode()).group(1)
+        response = staff.post(
+            "/melden/",
+            {
+                "lat": lat,
+                "lon": lon,
+                "locatie_type": "speelplek",
+                "waarnemingen": ["dealen"],
+                "datum": LOCAL.date().isoformat(),
+                "dagdeel": "middag",
+                "frequentie": "dagelijks",
+                "inzend_sleutel": sleutel,
+                "actie": "versturen",
+            },
+        )
+    assert response.status_code == 200
+    # then the session was neither read nor saved on the intake path: its expiry does not hold the
+    # filing second, and the filing is not tied to the account in any table
+    assert database_leaks() == []
+    assert "sessionid" not in response.cookies
+
+
+def test_intake_paths_under_a_language_prefix_are_anonymised_too():
+    from meldingen.middleware import is_intake_path
+
+    for path in ("/melden/", "/en/melden/", "/nl/melden/status/", "/en/api/v1/meldingen", "/api/v1/meldingen"):
+        assert is_intake_path(path), path
+    for path in ("/coordinatie/", "/en/coordinatie/", "/beheer/", "/english/melden/", "/enmelden/"):
+        assert not is_intake_path(path), path
