@@ -311,7 +311,6 @@ REQUEST_BODY_LIMITS = [
     ("/integrations/", 16 * 1024),
     ("/coordinatie/", 64 * 1024),
     ("/account/", 16 * 1024),
-    ("/i18n/", 4 * 1024),
 ]
 REQUEST_BODY_LIMIT_DEFAULT = DATA_UPLOAD_MAX_MEMORY_SIZE  # the admin (/beheer/)
 # JSON deeper than this is refused with 400 before it is parsed (config/parsers.py).

@@ -20,7 +20,7 @@ from django.urls import LocalePrefixPattern, Resolver404, get_resolver, get_urlc
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
-from django.utils.translation.trans_real import parse_accept_lang_header
+from django.utils.translation.trans_real import language_code_prefix_re, parse_accept_lang_header
 
 
 @cache
@@ -35,11 +35,20 @@ def is_publiek(path: str, urlconf: str | None = None) -> bool:
     with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
         for resolver in _publieke_resolvers(urlconf or settings.ROOT_URLCONF):
             try:
-                resolver.resolve(path)
+                resolver.resolve(path.removeprefix("/"))  # below the root resolver's "^/"
             except Resolver404:
                 continue
             return True
     return False
+
+
+def zonder_taalprefix(path: str) -> str:
+    """/en/melden/ → /melden/: for code that recognises residents' pages by their path (body limits,
+    the 503 page that keeps what was typed)."""
+    match = language_code_prefix_re.match(path)
+    if match and translation.get_language_from_path(path):
+        return path[len(match.group(1)) + 1 :]
+    return path
 
 
 def taal_uit_accept_language(header: str) -> str:
@@ -53,16 +62,21 @@ def taal_uit_accept_language(header: str) -> str:
     return settings.LANGUAGE_CODE
 
 
+def taal_voor(request) -> tuple[str, bool]:
+    """The language of the answer to `request`, and whether its URL chose it (a residents' page)."""
+    urlconf = getattr(request, "urlconf", None) or get_urlconf()
+    uit_pad = translation.get_language_from_path(request.path_info)
+    # A prefixed path (/en/...) speaks its language even when it is a 404.
+    if uit_pad is not None:
+        return uit_pad, True
+    if is_publiek(request.path_info, urlconf):
+        return settings.LANGUAGE_CODE, True
+    return taal_uit_accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", "")), False
+
+
 class TaalMiddleware(MiddlewareMixin):
     def process_request(self, request):
-        urlconf = getattr(request, "urlconf", None) or get_urlconf()
-        uit_pad = translation.get_language_from_path(request.path_info)
-        # A prefixed path (/en/...) speaks its language even when it is a 404.
-        request.taal_uit_url = uit_pad is not None or is_publiek(request.path_info, urlconf)
-        if request.taal_uit_url:
-            taal = uit_pad or settings.LANGUAGE_CODE
-        else:
-            taal = taal_uit_accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+        taal, request.taal_uit_url = taal_voor(request)
         translation.activate(taal)
         request.LANGUAGE_CODE = translation.get_language()
 

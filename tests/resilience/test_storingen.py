@@ -163,7 +163,7 @@ def test_with_redis_dead_pages_degrade_in_dutch_and_intake_still_stores():
         assert status == 200
         assert "Drugsoverlast melden" in body
 
-        status, _, body, _ = browser.get("/melden/status/WWONBEKEND")
+        status, _, body, _ = browser.post_form("/melden/status/", [("meldcode", "WWONBEKEND")])
         assert status == 503
         assert "Dit kan nu even niet door een storing" in body
 
@@ -191,7 +191,7 @@ def test_with_the_database_dead_every_answer_is_a_dutch_503_and_the_typed_text_s
         assert status in (200, 503)
         assert "Drugsoverlast melden" in body or "storing" in body
 
-        status, _, body, _ = browser.get("/melden/status/WWONBEKEND")
+        status, _, body, _ = browser.post_form("/melden/status/", [("meldcode", "WWONBEKEND")])
         assert status == 503
         assert "Er is een storing" in body
 
@@ -216,7 +216,7 @@ def test_hung_redis_and_hung_database_never_hold_a_request_longer_than_five_seco
         browser.get("/melden/")  # warm up the worker (imports, URLconf)
         antwoorden = [
             browser.get("/melden/"),
-            browser.get("/melden/status/WWONBEKEND"),
+            browser.post_form("/melden/status/", [("meldcode", "WWONBEKEND")]),
             browser.get("/api/v1/meldingen/WWONBEKEND/status"),
             browser.post_form("/account/inloggen/", [("username", "x"), ("password", "y")]),
             browser.post_json("/api/v1/meldingen", api_payload()),
@@ -228,7 +228,7 @@ def test_hung_redis_and_hung_database_never_hold_a_request_longer_than_five_seco
         browser.get("/melden/status/")  # warm up the worker (imports, URLconf) without the database
         antwoorden = [
             browser.get("/melden/"),
-            browser.get("/melden/status/WWONBEKEND"),
+            browser.post_form("/melden/status/", [("meldcode", "WWONBEKEND")]),
             browser.get("/api/v1/meldingen/WWONBEKEND/status"),
             browser.post_json("/api/v1/meldingen", api_payload()),
         ]
