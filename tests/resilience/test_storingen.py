@@ -37,7 +37,19 @@ def echte_db(db):
     process deletes what was filed, leaving the reference data (areas, code lists) for the rest."""
     yield
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings_test", DATABASE_URL=_db_url())
-    script = "import django; django.setup(); from meldingen.models import Melding; Melding.objects.all().delete()"
+    # History refuses deletes (append-only trigger) and protects its melding; this test reset runs with
+    # triggers off (session_replication_role, local superuser) and empties every table that points at a
+    # melding. Not TRUNCATE: the test's own open transaction still holds a share lock on the table.
+    script = (
+        "import django; django.setup(); from django.db import connection, transaction\n"
+        "with transaction.atomic(), connection.cursor() as c:\n"
+        "    c.execute('SET LOCAL session_replication_role = replica')\n"
+        "    c.execute('select conrelid::regclass::text from pg_constraint'\n"
+        "              \" where confrelid = 'meldingen_melding'::regclass and conrelid <> confrelid\")\n"
+        "    for (t,) in c.fetchall():\n"
+        "        c.execute(f'DELETE FROM {t}')\n"
+        "    c.execute('DELETE FROM meldingen_melding')\n"
+    )
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=60)  # noqa: S603
 
 
@@ -179,9 +191,10 @@ def test_with_redis_dead_pages_degrade_in_dutch_and_intake_still_stores():
         assert Melding.objects.filter(meldcode=json.loads(body)["meldcode"]).exists()
 
         status, _, body, _ = browser.post_form("/melden/", form_fields("Via het formulier zonder Redis"))
-        # the thank-you flow is being rebuilt (helper "intake"); the filing must be stored, never a 5xx
-        assert status < 500
-        assert Melding.objects.filter(omschrijving="Via het formulier zonder Redis").exists()
+        # the POST answers the thank-you page itself: stored, and the reporter sees the meldcode
+        assert status == 200
+        melding = Melding.objects.get(omschrijving="Via het formulier zonder Redis")
+        assert f'id="meldcode">{melding.meldcode}<' in body
 
 
 @pytest.mark.usefixtures("echte_db")
