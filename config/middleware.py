@@ -18,12 +18,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
 
 from meldingen.ratelimit import ThrottleOnbereikbaar
+
+from .taal import taal_voor, zonder_taalprefix
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_S = 30
@@ -72,8 +74,10 @@ def storing_antwoord(request: HttpRequest, exc: BaseException | None) -> HttpRes
     if _is_api(request):
         response: HttpResponse = probleem(request, status=503, title=_("Tijdelijk niet beschikbaar"), detail=detail)
     else:
-        context = {"request": request, "detail": detail, "csrf_token": get_token(request)}
-        if request.method == "POST" and request.path.startswith("/melden/"):
+        # No CSRF token: the resend form posts to /melden/, which has no CSRF check (meldingen/views.py),
+        # and a token would set a csrftoken cookie on a resident's device.
+        context = {"request": request, "detail": detail}
+        if request.method == "POST" and zonder_taalprefix(request.path).startswith("/melden/"):
             context.update(_ingevuld(request))
         response = HttpResponse(render_to_string("storing.html", context), status=503)
     response["Retry-After"] = str(RETRY_AFTER_S)
@@ -125,6 +129,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def _limiet(path: str) -> int:
+    path = zonder_taalprefix(path)  # /en/melden/ is the form too
     for prefix, limiet in settings.REQUEST_BODY_LIMITS:
         if path.startswith(prefix):
             return limiet
@@ -132,6 +137,12 @@ def _limiet(path: str) -> int:
 
 
 def _body_te_groot(request: HttpRequest) -> HttpResponse | None:
+    # Runs before config.taal.TaalMiddleware has chosen the language: choose it the same way.
+    with translation.override(taal_voor(request)[0]):
+        return _body_te_groot_antwoord(request)
+
+
+def _body_te_groot_antwoord(request: HttpRequest) -> HttpResponse | None:
     try:
         lengte = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -142,5 +153,5 @@ def _body_te_groot(request: HttpRequest) -> HttpResponse | None:
     detail = _("Het verzoek is te groot (hoogstens %(kb)d kB).") % {"kb": limiet // 1024}
     if _is_api(request):
         return probleem(request, status=413, title=_("Verzoek te groot"), detail=detail)
-    context = {"request": request, "detail": detail, "csrf_token": get_token(request), "titel": _("Verzoek te groot")}
+    context = {"request": request, "detail": detail, "titel": _("Verzoek te groot")}
     return HttpResponse(render_to_string("storing.html", context), status=413)

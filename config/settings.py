@@ -92,7 +92,9 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Instead of Django's LocaleMiddleware, which reads a django_language cookie: residents' pages take
+    # their language from the URL only (config/taal.py).
+    "config.taal.TaalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -228,6 +230,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Residents' pages take their language from the URL (/en/melden/, config/urls.py), never a cookie.
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
@@ -335,7 +338,6 @@ REQUEST_BODY_LIMITS = [
     ("/integrations/", 16 * 1024),
     ("/coordinatie/", 64 * 1024),
     ("/account/", 16 * 1024),
-    ("/i18n/", 4 * 1024),
 ]
 REQUEST_BODY_LIMIT_DEFAULT = DATA_UPLOAD_MAX_MEMORY_SIZE  # the admin (/beheer/)
 # JSON deeper than this is refused with 400 before it is parsed (config/parsers.py).
@@ -344,6 +346,10 @@ MELDING_MAX_OMSCHRIJVING = 2000
 HOTSPOT_QUIET_DAYS = int(env("HOTSPOT_QUIET_DAYS", "28"))
 SMS_BERICHTEN_PER_UUR = int(env("SMS_BERICHTEN_PER_UUR", "20"))
 STATUS_LOOKUP_MISSES_PER_HOUR = int(env("STATUS_LOOKUP_MISSES_PER_HOUR", "20"))
+# Where the "Snel weg" (quick exit) link on residents' pages goes: a neutral page that draws no
+# attention on a shared screen and tracks nobody (KNMI's public weather forecast), without any query
+# string that would tell it where the visitor came from.
+SNEL_WEG_URL = env("SNEL_WEG_URL", "https://www.knmi.nl/nederland-nu/weer/verwachtingen")
 # Reports one client (daily keyed hash; for SMS the sender's hash) may file in a day before they are
 # flagged for the coordinator (never refused). 30: a school, care worker or neighbourhood watch walking
 # a round reports many places in one day; a single person filing dozens is worth a second look.
@@ -386,6 +392,9 @@ LOGIN_DELAY_MAX_S = int(env("LOGIN_DELAY_MAX_S", str(15 * 60)))
 LOGIN_DEVICE_COOKIE_AGE = int(env("LOGIN_DEVICE_COOKIE_AGE", str(180 * 24 * 60 * 60)))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# The CSRF cookie exists only where a staff form is posted (login, logout, triage) and ends with the
+# browser session; residents' forms carry none (meldingen/views.py says why).
+CSRF_COOKIE_AGE = None
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG:

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -11,8 +12,6 @@ from .views import ApiDocsView
 handler500 = "config.middleware.server_error"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="meldingen:melden", permanent=False)),
-    path("melden/", include("meldingen.urls")),
     path("api/v1/", include("meldingen.api_urls")),
     path("api/v1/", include("kaart.urls")),
     path("kaart/tegels/<int:z>/<int:x>/<int:y>.png", tegel, name="kaart-tegel"),
@@ -21,8 +20,16 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),
     path("integrations/", include("integrations.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
 ]
+# The residents' pages choose their language by URL: Dutch at /melden/, English at /en/melden/. No
+# cookie and no CSRF form (Django's /i18n/setlang/ is deliberately not routed): a resident's browser
+# keeps nothing that says it was here (config/taal.py, docs/architecture.md "Anonymity"). Staff pages,
+# the APIs and the Twilio webhook stay unprefixed and follow Accept-Language.
+urlpatterns += i18n_patterns(
+    path("", RedirectView.as_view(pattern_name="meldingen:melden", permanent=False)),
+    path("melden/", include("meldingen.urls")),
+    prefix_default_language=False,
+)
 # No MEDIA_URL route, not even with DEBUG: reporters' photos are private (meldingen/storage.py) and
 # leave the server only through coordinatie:foto, which checks the role and writes the audit trail.

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import MeldingForm
@@ -46,6 +47,15 @@ def _resolve_location(form: MeldingForm) -> tuple[tuple[float, float, str] | Non
     return None, kandidaten
 
 
+# No CSRF check, and so no csrftoken cookie, on the residents' forms (the filing form and the status
+# lookup). CSRF protects what a victim's browser may do with the victim's own session or cookies; an
+# anonymous resident has neither here. A forged cross-site filing is exactly what anybody may already
+# send straight to this form or to POST /api/v1/meldingen; a forged status lookup shows its answer
+# only to the victim's own screen (the attacker's page cannot read it, same-origin policy). What the
+# filing form does need, one melding per submission, the one-time `inzend_sleutel` already gives. The
+# CSRF token, on the other hand, would be a one-year cookie on the resident's device: a trace of the
+# visit (docs/architecture.md "Anonymity"). Staff forms keep CSRF (session cookie only).
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def melden(request):
     if request.method == "GET":
@@ -123,28 +133,54 @@ def _zoeken(request):
 def _bedankt(request, melding: Melding):
     """The thank-you page, answered by the POST itself: no redirect that puts the meldcode in the
     browser's history, and no lookup (Redis-counted) that could fail after the melding was stored."""
-    status_url = request.build_absolute_uri(reverse("meldingen:status", args=[melding.meldcode]))
-    response = render(request, "meldingen/ontvangen.html", {"meldcode": melding.meldcode, "status_url": status_url})
+    context = {
+        "meldcode": melding.meldcode,
+        # The lookup form's address, never one with the code: the page says "type your code there".
+        "status_zoeken_url": request.build_absolute_uri(reverse("meldingen:status_zoeken")),
+        # The language switch re-sends the one-time key, so the other language shows the same meldcode.
+        "inzend_sleutel": request.POST.get("inzend_sleutel", "")[:64],
+    }
+    response = render(request, "meldingen/ontvangen.html", context)
     response["Cache-Control"] = "no-store"
     return response
 
 
-@require_GET
+@csrf_exempt  # see melden()
+@require_http_methods(["GET", "POST"])
 def status_zoeken(request):
-    code = meldcode_normalize(request.GET.get("meldcode", ""))
-    if code:
-        return redirect("meldingen:status", meldcode=code)
-    return render(request, "meldingen/status_zoeken.html")
+    """The status lookup: a POST whose answer is the status page, so the meldcode is in no URL the
+    browser keeps (history, bookmarks, the address bar a neighbour may see). GET shows the form only:
+    a `?meldcode=` from an old bookmark is not looked up, so no link can carry a code here."""
+    if request.method == "GET":
+        return render(request, "meldingen/status_zoeken.html")
+    ingevuld = request.POST.get("meldcode", "")[:40]
+    code = meldcode_normalize(ingevuld)
+    if not code:
+        return _geen_opslag(render(request, "meldingen/status_zoeken.html", {"leeg": True}, status=400))
+    result, blocked = status_lookup(meldcode=code, token=getattr(request, "client_token", ""))
+    if blocked:
+        return _geen_opslag(render(request, "meldingen/status_zoeken.html", {"te_vaak": True}, status=429))
+    if result is None:
+        context = {"onbekend": ingevuld.strip()[:20]}
+        return _geen_opslag(render(request, "meldingen/status_zoeken.html", context, status=404))
+    return _geen_opslag(render(request, "meldingen/status.html", {"status": result}))
 
 
 @require_GET
-def status(request, meldcode: str):
-    result, blocked = status_lookup(meldcode=meldcode, token=getattr(request, "client_token", ""))
-    if blocked:
-        return render(request, "meldingen/status_zoeken.html", {"te_vaak": True}, status=429)
-    if result is None:
-        return render(request, "meldingen/status_zoeken.html", {"onbekend": meldcode[:20]}, status=404)
-    return render(request, "meldingen/status.html", {"status": result})
+def status_oud(request, meldcode: str):
+    """The former status URL with the code in its path. It looks nothing up (a link with a code must
+    not work, or codes would travel in links again) and sends the browser to the lookup form, so the
+    address bar and the tab's history show the code-free URL; no-store keeps the redirect out of the
+    cache."""
+    response = redirect("meldingen:status_zoeken")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _geen_opslag(response):
+    # The answer holds a meldcode: neither the browser's cache nor its back-forward cache may keep it.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

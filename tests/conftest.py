@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from config.celery import app as celery_app
 from integrations.geocoding import get_geocoder
@@ -72,6 +73,15 @@ def _close_stray_connections(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _dutch_after_each_test():
+    """A request leaves its language active in the thread (config/taal.py activates, nothing resets):
+    after an /en/ page, a management command or selector called next in the same test run would speak
+    English. Each test starts in the default language, as a fresh worker does."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")

@@ -116,7 +116,7 @@ def log_output():
 def test_no_client_address_in_logs_of_intake_paths(client, log_output):
     # when requests that make Django log (400, 404, 405) arrive on the form, status page and API
     client.post("/melden/", {"actie": "versturen"}, **HEADERS)
-    client.get("/melden/status/ONBEKEND22", **HEADERS)
+    client.post("/melden/status/", {"meldcode": "ONBEKEND22"}, **HEADERS)
     client.put("/melden/", **HEADERS)
     client.post("/api/v1/meldingen", {"lat": "x"}, content_type="application/json", **HEADERS)
     client.post("/api/v1/meldingen", "{niet json", content_type="application/json", **HEADERS)

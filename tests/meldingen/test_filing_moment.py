@@ -65,13 +65,13 @@ def pages_leaks(client, melding: Melding) -> list[str]:
     """The pages that show a melding, looked at later that evening."""
     found = []
     with time_machine.travel(FILED + timedelta(hours=1, minutes=6, seconds=4), tick=False):
-        for url in (
-            f"/melden/status/{melding.meldcode}",
-            f"/coordinatie/meldingen/{melding.pk}/",
-            "/coordinatie/",
-            f"/beheer/meldingen/melding/{melding.pk}/change/",
+        for url, post in (
+            ("/melden/status/", {"meldcode": melding.meldcode}),  # the status lookup is a POST
+            (f"/coordinatie/meldingen/{melding.pk}/", None),
+            ("/coordinatie/", None),
+            (f"/beheer/meldingen/melding/{melding.pk}/change/", None),
         ):
-            response = client.get(url)
+            response = client.post(url, post) if post else client.get(url)
             assert response.status_code == 200, url
             found += [
                 f"{url}: …{m.string[m.start() - 40 : m.end() + 10]}…" for m in LEAK.finditer(response.content.decode())

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from meldingen.models import Melding
-from tests.factories import BIJLMERPLEIN, UTRECHT_DOMPLEIN
+from tests.factories import BIJLMERPLEIN, UTRECHT_DOMPLEIN, MeldingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +38,12 @@ def test_get_shows_the_form_in_dutch(client):
     assert 'name="adres"' in html
 
 
-def test_form_in_english_through_i18n(client):
-    client.cookies["django_language"] = "en"
-    response = client.get("/melden/")
-    assert '<html lang="en">' in response.content.decode()
+def test_form_in_english_under_the_en_prefix(client):
+    response = client.get("/en/melden/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Report drug-related nuisance" in html
 
 
 def test_address_with_one_hit_files_the_melding(client, fake_pdok):
@@ -60,12 +62,17 @@ def test_address_with_one_hit_files_the_melding(client, fake_pdok):
     assert fake_pdok.requests, "the address was geocoded through the PDOK client"
 
 
-def test_thank_you_page_shows_meldcode_and_status_link(client, fake_pdok):
+def test_thank_you_page_shows_meldcode_and_posts_it_to_the_status(client, fake_pdok):
     response = client.post("/melden/", form_data(adres="Bijlmerplein 1"), follow=True)
     melding = Melding.objects.get()
     html = response.content.decode()
     assert melding.meldcode in html
-    assert f'href="/melden/status/{melding.meldcode}"' in html
+    # the way to the status is a POST of the code, and no link or address on the page holds the code
+    knop = re.search(r'action="/melden/status/">\s*<input type="hidden" name="meldcode" value="(\w+)"', html)
+    assert knop is not None
+    assert knop.group(1) == melding.meldcode
+    assert not re.search(rf"(href|action)=\"[^\"]*{melding.meldcode}", html)
+    assert "Later vult u de code in op http://testserver/melden/status/</p>" in html
 
 
 def test_address_with_several_hits_asks_to_choose_and_keeps_input(client, fake_pdok):
@@ -164,31 +171,41 @@ def test_each_field_is_validated_in_dutch(client, overrides, message):
 def test_status_page_shows_status_not_the_report(client, fake_pdok):
     client.post("/melden/", form_data(adres="Bijlmerplein 1", omschrijving="heel persoonlijk verhaal"))
     melding = Melding.objects.get()
-    response = client.get(f"/melden/status/{melding.meldcode}")
+    response = client.post("/melden/status/", {"meldcode": melding.meldcode})
     html = response.content.decode()
     assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
     assert "Ontvangen" in html
     assert melding.meldcode in html
     assert "persoonlijk verhaal" not in html
     assert "Bijlmerplein 1" not in html  # not even the exact place
 
 
-def test_status_lookup_form_redirects_and_normalises(client):
-    response = client.get("/melden/status/", {"meldcode": "abcd-efgh 23"})
-    assert response["Location"] == "/melden/status/ABCDEFGH23"
+def test_status_lookup_normalises_what_was_typed_and_answers_the_post_itself(client):
+    melding = MeldingFactory(meldcode="ABCDEFGH23")
+    response = client.post("/melden/status/", {"meldcode": "abcd-efgh 23"})
+    assert response.status_code == 200  # the status page itself, not a redirect to a URL with the code
+    assert not response.has_header("Location")
+    assert f'<dd id="meldcode">{melding.meldcode}</dd>' in response.content.decode()
+
+
+def test_status_lookup_without_a_code_asks_for_it(client):
+    response = client.post("/melden/status/", {"meldcode": " - "})
+    assert response.status_code == 400
+    assert "Vul uw meldcode in" in response.content.decode()
 
 
 def test_unknown_codes_are_rate_limited_per_client(client, settings):
     settings.STATUS_LOOKUP_MISSES_PER_HOUR = 3
     for _ in range(3):
-        response = client.get("/melden/status/ZZZZZZZZZZ", REMOTE_ADDR="198.51.100.7")
+        response = client.post("/melden/status/", {"meldcode": "ZZZZZZZZZZ"}, REMOTE_ADDR="198.51.100.7")
         assert response.status_code == 404
-        assert "We kennen de meldcode" in response.content.decode()
-    blocked = client.get("/melden/status/ZZZZZZZZZZ", REMOTE_ADDR="198.51.100.7")
+        assert "We kennen de meldcode ZZZZZZZZZZ niet" in response.content.decode()
+    blocked = client.post("/melden/status/", {"meldcode": "ZZZZZZZZZZ"}, REMOTE_ADDR="198.51.100.7")
     assert blocked.status_code == 429
     assert "te vaak" in blocked.content.decode()
     # another client is not blocked
-    assert client.get("/melden/status/ZZZZZZZZZZ", REMOTE_ADDR="198.51.100.8").status_code == 404
+    assert client.post("/melden/status/", {"meldcode": "ZZZZZZZZZZ"}, REMOTE_ADDR="198.51.100.8").status_code == 404
 
 
 def test_address_suggestions_json_for_the_map(client, fake_pdok):

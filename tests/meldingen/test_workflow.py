@@ -100,6 +100,6 @@ def test_public_status_of_a_duplicate_follows_its_original(client):
 def test_rejected_as_spam_is_shown_as_closed_without_the_reason(client):
     melding = melding_in(MeldingStatus.NIEUW)
     melding_transition(melding=melding, naar=MeldingStatus.AFGEWEZEN, actor=None, reden="spam")
-    html = client.get(f"/melden/status/{melding.meldcode}").content.decode()
+    html = client.post("/melden/status/", {"meldcode": melding.meldcode}).content.decode()
     assert "Afgesloten" in html
     assert "spam" not in html.lower()

@@ -28,7 +28,7 @@ def redis_weg():
 
 def test_the_status_page_refuses_in_dutch_without_its_throttle(client, redis_weg):
     melding = MeldingFactory()
-    response = client.get(f"/melden/status/{melding.meldcode}")
+    response = client.post("/melden/status/", {"meldcode": melding.meldcode})
     assert response.status_code == 503
     assert "Dit kan nu even niet door een storing" in response.content.decode()
     assert response["Retry-After"]
