@@ -62,6 +62,7 @@ def django_setup(db_url: str) -> None:
     os.environ["DATABASE_URL"] = db_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_DEBUG", "0")
+    os.environ.setdefault("DJANGO_LOCAL_RUN", "1")  # development secrets on this machine (config/settings.py)
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -94,7 +95,7 @@ def database_prepare(db_url: str) -> None:
             ],
             check=True,
         )
-    env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_DEBUG": "0"}
+    env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_DEBUG": "0", "DJANGO_LOCAL_RUN": "1"}
     subprocess.run([PY, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)  # noqa: S603
     subprocess.run([PY, "manage.py", "load_gebieden"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
 

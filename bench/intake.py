@@ -418,6 +418,7 @@ def server_env(args, db_url: str, pdok_url: str, workers: int) -> dict[str, str]
     env.update(
         DATABASE_URL=db_url,
         DJANGO_DEBUG="0",
+        DJANGO_LOCAL_RUN="1",  # plain HTTP on loopback with development secrets (config/settings.py)
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SETTINGS_MODULE="config.settings",
         CACHE_KEY_PREFIX="wwbench",

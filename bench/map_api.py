@@ -121,6 +121,7 @@ def server_env(args) -> dict[str, str]:
     env.update(
         DATABASE_URL=args.database_url,
         DJANGO_DEBUG="0",
+        DJANGO_LOCAL_RUN="1",  # plain HTTP on loopback with development secrets (config/settings.py)
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SETTINGS_MODULE="config.settings",
         CACHE_URL=args.cache_url,

@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -22,8 +24,27 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-# The local default is only good for a laptop; production sets its own (see docs/operations.md).
-SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-not-secret-weerbare-wijken")
+# DEBUG off on one machine without TLS (the benches, the test settings): development secrets and plain
+# HTTP are allowed, but only while the app answers to loopback names alone (end of this module).
+LOCAL_RUN = env_bool("DJANGO_LOCAL_RUN")
+PRODUCTION = not DEBUG and not LOCAL_RUN
+
+# Every secret with a development default. In production the app refuses to start while one of them is
+# empty or still its default (end of this module); a new secret (a webhook's signing key) is one line here.
+DEV_SECRETS = {
+    "DJANGO_SECRET_KEY": "dev-only-not-secret-weerbare-wijken",
+    "TWILIO_AUTH_TOKEN": "dev-only-twilio-token",
+    "PHONE_HASH_KEY": "dev-only-phone-hash-key",
+    "SMS_ENCRYPTION_KEY": "ZGV2LW9ubHktd2VlcmJhcmUtd2lqa2VuLXNtcy1rZXk=",
+    "CLIENT_HASH_KEY": "dev-only-client-hash-key",
+}
+
+
+def secret(name: str) -> str:
+    return env(name, DEV_SECRETS[name])
+
+
+SECRET_KEY = secret("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [h for h in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS").split(",") if o]
 
@@ -52,6 +73,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "accounts",
     "meldingen",
     "hotspots",
@@ -67,6 +89,11 @@ MIDDLEWARE = [
     # Body limits before anything reads the body; service failures (database, Redis) as a Dutch 503.
     "config.middleware.StoringMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files carry the same headers as pages (config/headers.py;
+    # CONTENT_SECURITY_POLICY and PERMISSIONS_POLICY are with the other security settings below).
+    "config.headers.StafNietBewarenMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -292,15 +319,15 @@ PDOK_LOCATIESERVER_URL = env("PDOK_LOCATIESERVER_URL", "https://api.pdok.nl/bzk/
 GEOCODER_TIMEOUT = float(env("GEOCODER_TIMEOUT", "3"))
 GEOCODER_CACHE_SECONDS = int(env("GEOCODER_CACHE_SECONDS", str(24 * 60 * 60)))
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000")
-TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", "dev-only-twilio-token")
+TWILIO_AUTH_TOKEN = secret("TWILIO_AUTH_TOKEN")
 TWILIO_FROM = env("TWILIO_FROM", "")
-PHONE_HASH_KEY = env("PHONE_HASH_KEY", "dev-only-phone-hash-key")
+PHONE_HASH_KEY = secret("PHONE_HASH_KEY")
 # Twilio's REST API base (https://api.twilio.com); tests point it at a loopback fake.
 TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", "")
 # Fernet key for opted-in numbers (Fernet.generate_key()); the default is for local use only.
-SMS_ENCRYPTION_KEY = env("SMS_ENCRYPTION_KEY", "ZGV2LW9ubHktd2VlcmJhcmUtd2lqa2VuLXNtcy1rZXk=")
+SMS_ENCRYPTION_KEY = secret("SMS_ENCRYPTION_KEY")
 # Keys the rate limiter's hash of a client address; the address itself is never kept.
-CLIENT_HASH_KEY = env("CLIENT_HASH_KEY", "dev-only-client-hash-key")
+CLIENT_HASH_KEY = secret("CLIENT_HASH_KEY")
 AREAS_SOURCE = env("AREAS_SOURCE", str(BASE_DIR.parent / "shared" / "data"))
 
 # Public behaviour.
@@ -377,8 +404,105 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
+if PRODUCTION:
+    # HTTPS only: plain-HTTP requests are redirected, and browsers are told to never try HTTP again
+    # (behind a TLS proxy this needs DJANGO_BEHIND_PROXY=1, or every request looks like HTTP).
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Only the consent to be preloaded; nothing changes until the domain's owner submits the domain.
+    SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy on every response (django-csp): scripts and styles from our own origin, or
+# inline with this response's nonce (`nonce="{{ request.csp_nonce }}"`); no inline event handlers, no
+# style="" attributes, no eval. Images may be data: URLs (Leaflet's and Redoc's small icons); map tiles
+# come from our own /kaart/tegels/. No page may be framed (clickjacking on the triage buttons), and
+# forms post only to us. /api/docs/ adds a blob: worker for Redoc's search (config/views.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): geolocation for our own pages only (a reporter may
+# let the form find their location); every other powerful feature is off for us and for any frame.
+PERMISSIONS_POLICY = {
+    "geolocation": "self",
+    **dict.fromkeys(
+        [
+            "accelerometer",
+            "ambient-light-sensor",
+            "autoplay",
+            "bluetooth",
+            "browsing-topics",
+            "camera",
+            "clipboard-read",
+            "clipboard-write",
+            "display-capture",
+            "encrypted-media",
+            "fullscreen",
+            "gamepad",
+            "gyroscope",
+            "hid",
+            "identity-credentials-get",
+            "idle-detection",
+            "local-fonts",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "otp-credentials",
+            "payment",
+            "picture-in-picture",
+            "publickey-credentials-create",
+            "publickey-credentials-get",
+            "screen-wake-lock",
+            "serial",
+            "storage-access",
+            "usb",
+            "web-share",
+            "window-management",
+            "xr-spatial-tracking",
+        ],
+        (),
+    ),
+}
 
 # GDAL < 3.9 cannot block file/network access from spatial reference strings; we never parse a
 # spatial reference from user input (only numeric coordinates and our own GeoJSON), so the warning
 # is noise on Debian 12's GDAL 3.6.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+
+# Production refuses unsafe settings. Checked here, at import, and not as a system check: gunicorn and
+# Celery never run system checks, and every process imports the settings. DEBUG on is development;
+# DJANGO_LOCAL_RUN=1 is a run without TLS on one machine and must answer to loopback names alone, so
+# that it cannot stand in for production.
+def _onveilig() -> list[str]:
+    if DEBUG:
+        return []
+    if LOCAL_RUN:
+        vreemd = sorted(set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "::1", "[::1]"})
+        return [f"DJANGO_LOCAL_RUN=1 with DJANGO_ALLOWED_HOSTS beyond loopback ({', '.join(vreemd)})"] if vreemd else []
+    problemen = [
+        f"{naam} is empty or its development default" for naam, d in DEV_SECRETS.items() if env(naam, d) in ("", d)
+    ]
+    for naam in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT"):
+        if not globals().get(naam):
+            problemen.append(f"{naam} is off")
+    if globals().get("SECURE_HSTS_SECONDS", 0) <= 0:
+        problemen.append("SECURE_HSTS_SECONDS is 0 (DJANGO_HSTS_SECONDS)")
+    return problemen
+
+
+if _problemen := _onveilig():
+    raise ImproperlyConfigured(
+        "Refusing to start with DJANGO_DEBUG=0: "
+        + "; ".join(_problemen)
+        + ". Set these in the environment (README.md, docs/operations.md)."
+    )

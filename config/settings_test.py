@@ -1,7 +1,12 @@
 """Test settings: the real PostGIS and Redis, isolated from a running demo (own Redis database and
 media directory), fast password hashing."""
 
+import os
 import tempfile
+
+# The tests run with DEBUG off over plain HTTP and with the development secrets: a local run, also when
+# the shell exports DJANGO_DEBUG=0 (config/settings.py refuses production with these secrets).
+os.environ.setdefault("DJANGO_LOCAL_RUN", "1")
 
 from .settings import *  # noqa: F403
 from .settings import CACHES as _CACHES
