@@ -1,6 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Lidmaatschap, Organisatie
+from .models import Lidmaatschap, Organisatie, TweeFactorReset, TweeFactorVrijstelling
+from .services import tweefactor_resetten
 
 
 @admin.register(Organisatie)
@@ -16,3 +23,57 @@ class LidmaatschapAdmin(admin.ModelAdmin):
     list_filter = ("organisatie",)
     search_fields = ("user__username",)
     raw_id_fields = ("user",)
+
+
+@admin.register(TweeFactorVrijstelling)
+class TweeFactorVrijstellingAdmin(admin.ModelAdmin):
+    list_display = ("user", "reden", "aangemaakt_op")
+    search_fields = ("user__username",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(TweeFactorReset)
+class TweeFactorResetAdmin(admin.ModelAdmin):
+    """The audit trail of resets: read only (the table refuses changes anyway)."""
+
+    list_display = ("tijdstip", "door_naam", "gebruikersnaam", "aantal_apparaten")
+    search_fields = ("door_naam", "gebruikersnaam")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# django-otp's own device admins show a user's TOTP secret (its QR page) and delete devices without a
+# trace; the only way to remove a second factor here is the audited reset on the user list.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class GebruikerAdmin(UserAdmin):
+    actions = ["tweefactor_resetten_actie"]
+
+    @admin.action(description=_("Tweestapsverificatie resetten (gebruiker stelt opnieuw in)"), permissions=["change"])
+    def tweefactor_resetten_actie(self, request, queryset):
+        for gebruiker in queryset:
+            tweefactor_resetten(gebruiker=gebruiker, door=request.user)
+        n = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "Tweestapsverificatie van %(n)d gebruiker gereset; vastgelegd in het resetlog.",
+                "Tweestapsverificatie van %(n)d gebruikers gereset; vastgelegd in het resetlog.",
+                n,
+            )
+            % {"n": n},
+            messages.SUCCESS,
+        )

@@ -6,9 +6,11 @@ logins always work. Never run on a production database (the password is a demo v
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+
 from .models import Organisatie
 from .roles import Rol
-from .services import gebruiker_zetten
+from .services import gebruiker_zetten, tweefactor_vrijstellen
 
 # (username, role, what the login opens)
 DEMO_GEBRUIKERS = (
@@ -18,6 +20,7 @@ DEMO_GEBRUIKERS = (
     ("admin", Rol.ADMIN, "/coordinatie/"),
 )
 BASIS_URL = "http://127.0.0.1:8000"
+DEMO_VRIJSTELLING = "demo-login (seed_demo)"
 # The covenant partners; migration 0002 creates the same rows. Created here too so the demo also
 # works on a database whose data migrations' rows were flushed; an administrator's edits stay.
 DEMO_ORGANISATIES = (
@@ -40,19 +43,29 @@ def partner_gebruikersnaam(organisatie: Organisatie) -> str:
 
 
 def seed_gebruikers(*, password: str) -> tuple[int, list[str]]:
-    """Returns (accounts created, lines to print)."""
+    """Returns (accounts created, lines to print). Every demo login, and meldingen/demo.py's
+    `beheerder`, is exempt from the second factor so `make run` stays one command; the printed
+    lines say so."""
     created = 0
     for code, naam, soort in DEMO_ORGANISATIES:
         Organisatie.objects.get_or_create(code=code, defaults={"naam": naam, "soort": soort})
-    regels = [f"inloggen: {BASIS_URL}/account/inloggen/"]
+    beheerder = get_user_model().objects.filter(username="beheerder").first()
+    if beheerder is not None:
+        tweefactor_vrijstellen(user=beheerder, reden=DEMO_VRIJSTELLING)
+    regels = [
+        f"inloggen: {BASIS_URL}/account/inloggen/",
+        "(demo-logins zonder tweestapsverificatie; echte accounts stellen die in bij de eerste login)",
+    ]
     for naam, rol, url in DEMO_GEBRUIKERS:
         # The admin role also administers the system in /beheer/.
-        _user, nieuw = gebruiker_zetten(username=naam, password=password, rol=rol, is_staff=rol == Rol.ADMIN)
+        user, nieuw = gebruiker_zetten(username=naam, password=password, rol=rol, is_staff=rol == Rol.ADMIN)
+        tweefactor_vrijstellen(user=user, reden=DEMO_VRIJSTELLING)
         created += nieuw
         regels.append(f"{rol}: {BASIS_URL}{url}  {naam} / {password}")
     for organisatie in Organisatie.objects.filter(actief=True).order_by("code"):
         naam = partner_gebruikersnaam(organisatie)
-        _user, nieuw = gebruiker_zetten(username=naam, password=password, rol=Rol.PARTNER, organisatie=organisatie)
+        user, nieuw = gebruiker_zetten(username=naam, password=password, rol=Rol.PARTNER, organisatie=organisatie)
+        tweefactor_vrijstellen(user=user, reden=DEMO_VRIJSTELLING)
         created += nieuw
         regels.append(f"partner, {organisatie.naam}: {naam} / {password}")
     return created, regels

@@ -6,6 +6,7 @@ join and leave the covenants (DOMAIN.md, "Covenants as data").
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,3 +50,45 @@ class Lidmaatschap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisatie_id}"
+
+
+class TweeFactorVrijstelling(models.Model):
+    """A login that may work without a second factor although STAFF_2FA_VERPLICHT is on.
+
+    Meant for the demo logins of ``seed_demo`` (so ``make run`` stays one command) and nothing else;
+    an exempt user who has set up a device is still asked for its code (accounts/tweefactor.py).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tweefactor_vrijstelling"
+    )
+    reden = models.CharField(_("reden"), max_length=200)
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vrijstelling tweestapsverificatie")
+        verbose_name_plural = _("vrijstellingen tweestapsverificatie")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.reden}"
+
+
+class TweeFactorReset(models.Model):
+    """Audit row: an administrator removed a user's second-factor devices. Append-only (a trigger
+    refuses updates and deletes); no foreign keys, so the row outlives both accounts and keeps the
+    names as they were."""
+
+    door_id = models.BigIntegerField()
+    door_naam = models.CharField(_("door"), max_length=150)
+    gebruiker_id = models.BigIntegerField()
+    gebruikersnaam = models.CharField(_("gebruiker"), max_length=150)
+    aantal_apparaten = models.PositiveIntegerField(_("verwijderde apparaten"))
+    tijdstip = models.DateTimeField(_("tijdstip"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reset tweestapsverificatie")
+        verbose_name_plural = _("resets tweestapsverificatie")
+        ordering = ["-tijdstip", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.door_naam} → {self.gebruikersnaam} ({self.tijdstip:%Y-%m-%d %H:%M})"

@@ -7,8 +7,10 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Lidmaatschap, Organisatie
+from .models import Lidmaatschap, Organisatie, TweeFactorReset, TweeFactorVrijstelling
 from .roles import ALLE_ROLLEN, Rol
 
 
@@ -48,3 +50,63 @@ def gebruiker_zetten(
     user.save(update_fields=["password", "is_staff", "is_active"])
     gebruiker_rol_zetten(user=user, rol=rol, organisatie=organisatie)
     return user, created
+
+
+HERSTELCODES = 10
+
+
+def tweefactor_apparaat_voorbereiden(*, user: AbstractBaseUser) -> TOTPDevice:
+    """The unconfirmed TOTP device the enrolment page shows; the same one on a reload, so a code
+    from an app that already scanned it still fits."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def tweefactor_bevestigen(*, user: AbstractBaseUser, device: TOTPDevice, code: str) -> list[str] | None:
+    """Confirms the device with a first code from the app and gives the user fresh recovery codes.
+
+    Returns the recovery codes (to be shown once; only the device keeps them), or None when the code
+    does not fit. Earlier devices of the user go: one app and one set of recovery codes at a time.
+    """
+    # Locked, so two tabs confirming at once cannot both hand out recovery codes.
+    device = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=user, confirmed=False).first()
+    if device is None or not device.verify_token(code_normaliseren(code)):
+        return None
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    herstel = StaticDevice.objects.create(user=user, name="herstelcodes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(HERSTELCODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=herstel, token=c) for c in codes)
+    return codes
+
+
+def code_normaliseren(code: str) -> str:
+    """People type codes with spaces or in capitals (recovery codes are printed in groups)."""
+    return "".join(code.split()).lower()
+
+
+@transaction.atomic
+def tweefactor_resetten(*, gebruiker: AbstractBaseUser, door: AbstractBaseUser) -> TweeFactorReset:
+    """An administrator removes all of a user's second-factor devices (lost phone): the user enrols
+    again at the next login, and a session verified with a removed device is no longer verified.
+    Always writes the audit row, also when there was nothing to remove."""
+    aantal = 0
+    for model in (TOTPDevice, StaticDevice):
+        aantal += model.objects.filter(user=gebruiker).count()
+        model.objects.filter(user=gebruiker).delete()
+    return TweeFactorReset.objects.create(
+        door_id=door.pk,
+        door_naam=door.get_username(),
+        gebruiker_id=gebruiker.pk,
+        gebruikersnaam=gebruiker.get_username(),
+        aantal_apparaten=aantal,
+    )
+
+
+def tweefactor_vrijstellen(*, user: AbstractBaseUser, reden: str) -> None:
+    TweeFactorVrijstelling.objects.update_or_create(user=user, defaults={"reden": reden})

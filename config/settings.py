@@ -57,7 +57,8 @@ if env_bool("DJANGO_BEHIND_PROXY"):
 TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "1" if env_bool("DJANGO_BEHIND_PROXY") else "0"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with /beheer/ behind our login and its second step (accounts/beheer.py).
+    "accounts.apps.BeheerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,6 +70,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Redoc from our own static files: /api/docs/ calls no CDN
     "leaflet",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "accounts",
     "meldingen",
@@ -98,7 +102,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessieVerloopMiddleware",
+    # After the session checks: an unverified login reaches only its second step (accounts/tweefactor.py).
+    "accounts.middleware.TweeFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -389,6 +396,13 @@ LOGIN_FREE_FAILURES = int(env("LOGIN_FREE_FAILURES", "3"))
 LOGIN_FAILURES_PER_ACCOUNT = int(env("LOGIN_FAILURES_PER_ACCOUNT", "5"))
 LOGIN_FAILURES_PER_CLIENT = int(env("LOGIN_FAILURES_PER_CLIENT", "20"))
 LOGIN_DELAY_MAX_S = int(env("LOGIN_DELAY_MAX_S", str(15 * 60)))
+# Two-factor authentication (docs/coordinatie.md, "Inloggen"): every staff and partner login needs a
+# TOTP code (or a recovery code) unless the account is exempt (TweeFactorVrijstelling: the demo logins).
+STAFF_2FA_VERPLICHT = env_bool("STAFF_2FA_VERPLICHT", True)
+OTP_TOTP_ISSUER = "Weerbare Wijken"
+# Wrong codes count in the login throttle above (capped, device-cookie aware); django-otp's own
+# per-device delay has no cap, so a stranger holding the password could lock the owner out with it.
+OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = 0
 LOGIN_DEVICE_COOKIE_AGE = int(env("LOGIN_DEVICE_COOKIE_AGE", str(180 * 24 * 60 * 60)))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -110,3 +110,11 @@ def eager_celery():
     conf.task_always_eager, conf.task_eager_propagates = True, True
     yield
     conf.task_always_eager, conf.task_eager_propagates = vorige
+
+
+@pytest.fixture(autouse=True)
+def _tweefactor(request, settings):
+    """Most tests are about other things than the login and log in with force_login or a password
+    only: for them the second factor is off. Tests marked `tweefactor` (tests/accounts/) run with
+    the production default, STAFF_2FA_VERPLICHT on."""
+    settings.STAFF_2FA_VERPLICHT = request.node.get_closest_marker("tweefactor") is not None
