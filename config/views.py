@@ -15,6 +15,9 @@ class ApiDocsView(SpectacularRedocView):
     """Redoc from drf-spectacular-sidecar's static files (REDOC_DIST = "SIDECAR"), no fonts from Google
     (templates/drf_spectacular/redoc.html), and a Content-Security-Policy that keeps it on our origin."""
 
+    # An HTML page, not an API operation: without this it appeared in the schema as /api/docs/.
+    schema = None
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         response["Content-Security-Policy"] = API_DOCS_CSP

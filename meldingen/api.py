@@ -1,11 +1,13 @@
 """Public JSON API for intake and status (no account; the same rules as the web form)."""
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from config.openapi import DETAIL, VELDFOUTEN
 
 from .models import Kanaal
 from .ratelimit import status_lookup
@@ -47,9 +49,19 @@ class PubliekeStatusSerializer(serializers.Serializer):
     acties = serializers.ListField(child=serializers.DictField(), default=list)
 
 
-ErrorSerializer = inline_serializer(
-    "FieldErrors", fields={"veld": serializers.ListField(child=serializers.CharField())}
-)
+def _berichten(fout) -> list[str]:
+    """All messages under one field, however DRF nested them (a list field reports per item index)."""
+    if isinstance(fout, dict):
+        return [b for waarde in fout.values() for b in _berichten(waarde)]
+    if isinstance(fout, list | tuple):
+        return [b for waarde in fout for b in _berichten(waarde)]
+    return [str(fout)]
+
+
+def _serializer_errors(errors: dict) -> dict[str, list[str]]:
+    # The contract (docs/api.md, the schema) is field → list of messages; DRF answers
+    # {"waarnemingen": {"1": ["…"]}} for one bad item, which clients would have to special-case.
+    return {veld: _berichten(fout) for veld, fout in errors.items()}
 
 
 def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -67,13 +79,17 @@ class MeldingCreateView(APIView):
 
     @extend_schema(
         request=MeldingCreateSerializer,
-        responses={201: MeldingCreatedSerializer, 400: OpenApiResponse(ErrorSerializer, "errors per field")},
+        responses={
+            201: MeldingCreatedSerializer,
+            # The real body: any field name → its messages (a place outside the city names lat and lon).
+            400: OpenApiResponse(VELDFOUTEN, "errors per field"),
+        },
         summary="File an anonymous melding",
     )
     def post(self, request):
         serializer = MeldingCreateSerializer(data=request.data)
         if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+            return Response(_serializer_errors(serializer.errors), status=status.HTTP_400_BAD_REQUEST)
         data = serializer.validated_data
         invoer = MeldingInvoer(
             lat=data["lat"],
@@ -105,8 +121,8 @@ class MeldingStatusView(APIView):
     @extend_schema(
         responses={
             200: PubliekeStatusSerializer,
-            404: OpenApiResponse(description="unknown meldcode"),
-            429: OpenApiResponse(description="too many unknown codes from this client"),
+            404: OpenApiResponse(DETAIL, "unknown meldcode"),
+            429: OpenApiResponse(DETAIL, "too many unknown codes from this client"),
         },
         summary="Public status of a melding",
     )
