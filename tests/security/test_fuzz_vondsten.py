@@ -80,3 +80,38 @@ def test_een_leeg_getal_is_een_400(client, param):
     response = client.get(f"/api/v1/kaart/meldingen?zoom=12&{param}=")
     assert response.status_code == 400
     assert param in response.json()
+
+
+def _melding(**anders) -> dict:
+    from django.utils import timezone
+
+    return {
+        "lat": 52.3125,
+        "lon": 4.953,
+        "locatie_type": "speelplek",
+        "waarnemingen": ["dealen"],
+        "observed_at": (timezone.now() - timezone.timedelta(days=1)).isoformat(),
+        **anders,
+    }
+
+
+@pytest.mark.parametrize(
+    ("veld", "waarde"),
+    [("locatie_omschrijving", 0), ("omschrijving", 12), ("lat", "52.3125"), ("lon", "4.953")],
+)
+def test_een_waarde_van_het_verkeerde_json_type_is_een_400(client, veld, waarde):
+    # DRF stored 0 as the text "0" and read "52.3125" as a number: bodies the schema does not allow.
+    response = client.post("/api/v1/meldingen", _melding(**{veld: waarde}), content_type="application/json")
+    assert response.status_code == 400
+    assert veld in response.json()
+
+
+def test_de_api_neemt_alleen_json_aan(client):
+    from meldingen.models import Melding
+
+    # A form-encoded body was parsed and filed like JSON, outside the documented contract.
+    data = _melding()
+    response = client.post("/api/v1/meldingen", data)  # multipart
+    assert response.status_code == 415
+    assert not Melding.objects.exists()
+    assert client.post("/api/v1/meldingen", data, content_type="application/json").status_code == 201
