@@ -108,7 +108,8 @@ REGELS: dict[str, Regel] = {
         PUBLIEK, IEDEREEN, params=lambda o: {"z": "12", "x": "2104", "y": "1346"}, fixtures=("tegels",)
     ),
     # Public API (anonymous by design; the same rules for everyone, no session read).
-    "api-melding-create": Regel(PUBLIEK, IEDEREEN, weg=API, methode="POST", ok=frozenset({400})),
+    # JSON only: the matrix's empty form body is refused by type (415), by nobody's role.
+    "api-melding-create": Regel(PUBLIEK, IEDEREEN, weg=API, methode="POST", ok=frozenset({415})),
     "api-melding-status": Regel(PUBLIEK, IEDEREEN, weg=API, params=lambda o: {"meldcode": o.melding.meldcode}),
     "schema": Regel(PUBLIEK, IEDEREEN),
     "api-docs": Regel(PUBLIEK, IEDEREEN),
