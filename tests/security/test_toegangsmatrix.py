@@ -136,8 +136,10 @@ REGELS: dict[str, Regel] = {
     "coordinatie:inzage-export": Regel("auditor en admin", INZAGE),
     "api-kaart-meldingen": Regel("staf: coordinatie-rollen", COORDINATIE, weg=API, query="zoom=12"),
     "api-hotspots": Regel("staf: coordinatie-rollen", COORDINATIE, weg=API),
-    # The Django admin: staff only (the admin role); what a staff user may do there is the groups'
-    # model permissions. Read-only models answer add/delete with 403 to the admin too.
+    # The Django admin: its own pages for staff (the admin role and the superuser "beheerder"); the model
+    # pages need model permissions, which only the superuser holds today (the admin group has none).
+    # Read-only models answer add/delete with 403 to the superuser too; history of a model without
+    # rows goes back to the index (302).
     "admin:index": Regel("beheer: staf (admin-rol en beheerder)", STAF, weg=BEHEER_LOGIN),
     "admin:app_list": Regel(
         "beheer: alleen beheerder", BEHEER, weg=BEHEER_LOGIN, params=lambda o: {"app_label": "accounts"}
