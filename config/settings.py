@@ -281,6 +281,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "REDOC_DIST": "SIDECAR",
+    # 413/503 on every operation, 415 and a parse-error 400 where there is a body (config/openapi.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.foutantwoorden_toevoegen",
+    ],
 }
 
 # Amsterdam, in WGS84; maps start here and the geocoder prefers results near it.

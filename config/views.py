@@ -25,3 +25,6 @@ REDOC_CSP = {
 class ApiDocsView(SpectacularRedocView):
     """Redoc from drf-spectacular-sidecar's static files (REDOC_DIST = "SIDECAR"), no fonts from Google
     (templates/drf_spectacular/redoc.html), under the site's Content-Security-Policy plus REDOC_CSP."""
+
+    # An HTML page, not an API operation: without this it appeared in the schema as /api/docs/.
+    schema = None

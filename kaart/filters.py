@@ -93,6 +93,9 @@ def _bekende_codes(name: str, codes: tuple[str, ...]) -> set[str]:
         return set(codes) & set(MeldingStatus.values)
     if name == "kanaal":
         return set(codes) & set(Kanaal.values)
+    # PostgreSQL text cannot hold a NUL byte: asked for, it raises instead of finding nothing (a 500
+    # found by the schema fuzzer). No code contains one, so such a value is simply unknown.
+    codes = tuple(code for code in codes if "\x00" not in code)
     model = {
         "stadsdeel": Stadsdeel,
         "wijk": Wijk,

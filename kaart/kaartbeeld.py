@@ -125,8 +125,10 @@ def snap(box: RdBox, cel: int) -> RdBox:
 
 def _positive_int(params, name: str, errors: dict[str, list[str]], default: int | None) -> int | None:
     raw = params.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return default
+    # An empty value is a malformed number, not an absent one: the schema says integer, and the map's
+    # own URLs never send `pagina=` or `na=` empty (found by the schema fuzzer).
     if not raw.isdigit() or int(raw) < 1:
         errors[name] = [f"'{raw}' is geen geldige waarde voor '{name}'; gebruik een geheel getal vanaf 1."]
         return default
