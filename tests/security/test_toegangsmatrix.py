@@ -101,7 +101,10 @@ REGELS: dict[str, Regel] = {
     # Reporter pages.
     "meldingen:melden": Regel(PUBLIEK, IEDEREEN),
     "meldingen:status_zoeken": Regel(PUBLIEK, IEDEREEN),
-    "meldingen:status": Regel(PUBLIEK, IEDEREEN, params=lambda o: {"meldcode": o.melding.meldcode}),
+    # The old status URL with the code in it: a redirect to the lookup form, no lookup (issue 11).
+    "meldingen:status_oud": Regel(
+        PUBLIEK, IEDEREEN, ok=frozenset({302}), params=lambda o: {"meldcode": o.melding.meldcode}
+    ),
     "meldingen:adres_suggesties": Regel(PUBLIEK, IEDEREEN, query="q=Dam 1", fixtures=("fake_pdok",)),
     "meldingen:adres_bij_punt": Regel(PUBLIEK, IEDEREEN, query="lat=52.3731&lon=4.8926", fixtures=("fake_pdok",)),
     "kaart-tegel": Regel(
@@ -113,14 +116,18 @@ REGELS: dict[str, Regel] = {
     "api-melding-status": Regel(PUBLIEK, IEDEREEN, weg=API, params=lambda o: {"meldcode": o.melding.meldcode}),
     "schema": Regel(PUBLIEK, IEDEREEN),
     "api-docs": Regel(PUBLIEK, IEDEREEN),
-    # The language switch: a POST with a redirect back.
-    "set_language": Regel(PUBLIEK, IEDEREEN, methode="POST", ok=frozenset({302}), get_ok=frozenset({302})),
     # Twilio: no account at all; the request signature is the access rule, and nobody here has one.
     "integrations:twilio-sms": Regel("twilio: alleen met een geldige handtekening", NIEMAND, weg=API, methode="POST"),
     # Accounts.
     "accounts:inloggen": Regel(PUBLIEK, IEDEREEN, ok=frozenset({200, 302})),  # logged in: on to the start page
     "accounts:uitloggen": Regel("ingelogd (POST)", IEDEREEN, methode="POST", ok=frozenset({200, 302})),
     "accounts:start": Regel("ingelogd: elke rol, ook partners", INGELOGD, ok=frozenset({200, 302})),
+    # The second step of the login: only meaningful between password and code; anyone else is sent on.
+    "accounts:tweede_stap": Regel("tussen wachtwoord en code; anderen verder", IEDEREEN, ok=frozenset({200, 302})),
+    # Setting up an authenticator app: one's own account only.
+    "accounts:tweefactor_instellen": Regel(
+        "ingelogd: de eigen tweestapsverificatie", INGELOGD, ok=frozenset({200, 302})
+    ),
     # Coordination screens.
     "coordinatie:werkscherm": Regel("staf: coordinatie-rollen", COORDINATIE),
     "coordinatie:melding": Regel("staf: coordinatie-rollen", COORDINATIE, params=_melding_pk),
@@ -144,7 +151,9 @@ REGELS: dict[str, Regel] = {
     "admin:app_list": Regel(
         "beheer: alleen beheerder", BEHEER, weg=BEHEER_LOGIN, params=lambda o: {"app_label": "accounts"}
     ),
-    "admin:login": Regel(PUBLIEK, IEDEREEN, ok=frozenset({200, 302})),
+    # The admin's own login form is gone (it had no throttle and no second step): anonymous visitors
+    # are sent to /account/inloggen/, a logged-in user is refused.
+    "admin:login": Regel(PUBLIEK, IEDEREEN, ok=frozenset({302, 403})),
     "admin:logout": Regel(
         "beheer: staf (admin-rol en beheerder) (POST)", STAF, weg=BEHEER_LOGIN, methode="POST", ok=frozenset({200, 302})
     ),
@@ -398,6 +407,13 @@ def test_elke_url_heeft_een_toegangsregel():
         "URLs without an access rule: add a row to REGELS in tests/security/test_toegangsmatrix.py "
         "for each of: " + ", ".join(zonder)
     )
+
+
+def test_elke_regel_hoort_bij_een_url():
+    # A row whose URL is gone (renamed, removed) would otherwise sit in the table as if it still guarded something.
+    sleutels = {u.sleutel for u in URLS}
+    verweesd = [r for r in REGELS if not any(fnmatch.fnmatchcase(s, r) for s in sleutels)]
+    assert verweesd == [], f"rows in REGELS without a URL: {verweesd}"
 
 
 @pytest.mark.parametrize("url", URLS, ids=[u.sleutel if not u.sleutel.startswith("route:") else u.route for u in URLS])
