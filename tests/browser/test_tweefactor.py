@@ -48,7 +48,8 @@ def instellen(page, naam: str) -> tuple[str, list[str]]:
     geheim = page.locator("code.geheim").inner_text()
     page.get_by_label("Code uit uw app").fill(app_code(geheim))
     page.get_by_role("button", name="Bevestigen").click()
-    page.wait_for_load_state()
+    # Wait for the next page itself: a load-state wait right after the click can still see the old one.
+    page.locator(".herstelcodes code").first.wait_for()
     codes = [c.strip() for c in page.locator(".herstelcodes code").all_inner_texts()]
     assert len(codes) == 10
     return geheim, codes
@@ -68,6 +69,7 @@ def test_instellen_uitloggen_en_inloggen_met_de_code(page, app_server, accounts)
     page.get_by_role("button", name="Bevestigen").click()
     # then: ten recovery codes, and on to the page asked for
     expect_codes = page.locator(".herstelcodes code")
+    expect_codes.first.wait_for()  # count() does not wait for the navigation the click started
     assert expect_codes.count() == 10
     assert axe_violations(page) == []
     page.get_by_role("link", name="Ik heb de codes bewaard, ga verder").click()
