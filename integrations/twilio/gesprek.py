@@ -2,8 +2,9 @@
 
 `verwerk(toestand, tekst, diensten)` takes the stored state (a small JSON-able dict; `{}` for a new
 conversation) and one message, and returns the new state (None: forget the conversation) and the
-reply. Everything with a side effect (geocoding, the status lookup, filing the melding, keeping the
-number for updates) is a method of `diensten`, supplied by `integrations.twilio.services`, which owns
+reply. Everything with a side effect or a database read (geocoding, the status lookup, filing the
+melding, keeping the number for updates, the administrators' code lists for the menus) is a method of
+`diensten`, supplied by `integrations.twilio.services`, which owns
 the transaction.
 
 Steps (`toestand["stap"]`):
@@ -32,33 +33,44 @@ from typing import Any, Protocol
 
 from .tekst import MAX_SEGMENTEN, Plekvraag, gsm_veilig, inkorten, is_engels, lezen, nummers, segmenten, sleutelwoord
 
-WAARNEMING_MENU = ("dealen", "aanloop", "opslag", "ronselen", "intimidatie", "geweld", "gebruik", "overig")
-SOORT_MENU = ("speelplek", "school", "zorglocatie", "buurtcentrum", "garagebox", "spookwoning", "woning",
-              "portiek", "parkeerplaats", "park", "straat", "horeca_winkel", "overig")  # fmt: skip
 FREQUENTIE_MENU = ("eenmalig", "meerdere_keren", "dagelijks")
 CORRIGEER_MENU = ("plek", "waarnemingen", "locatie_type", "frequentie")
 # The middle of each part of the day, as the web form uses (docs/architecture.md, "When").
 DAGDEEL_UUR = {"nacht": 3, "ochtend": 9, "middag": 15, "avond": 21}
 NAAM_MAX = 60
 
+# Short wording of the seeded codes for the summary sentence ("Dealen bij speelplek"), per list: "overig"
+# is a code in both. The menus show the administrators' labels (`Codes`); a code without a wording here
+# (added by an administrator) is summarised by the first part of its label.
+KORT: dict[str, dict[str, dict[str, str]]] = {
+    "waarnemingen": {
+        "nl": {"dealen": "dealen", "aanloop": "veel aanloop", "opslag": "opslag", "ronselen": "ronselen",
+               "intimidatie": "intimidatie", "geweld": "geweld", "gebruik": "gebruik", "overig": "iets anders"},
+        "en": {"dealen": "dealing", "aanloop": "many visitors", "opslag": "stashing", "ronselen": "recruiting",
+               "intimidatie": "intimidation", "geweld": "violence", "gebruik": "drug use",
+               "overig": "something else"},
+    },
+    "locatie_types": {
+        "nl": {"speelplek": "speelplek", "school": "school", "zorglocatie": "zorglocatie",
+               "buurtcentrum": "buurthuis", "garagebox": "garagebox", "spookwoning": "spookwoning",
+               "woning": "woning", "portiek": "portiek", "parkeerplaats": "parkeerplaats", "park": "park",
+               "straat": "straat/plein", "horeca_winkel": "winkel/horeca", "overig": "andere plek"},
+        "en": {"speelplek": "playground", "school": "school", "zorglocatie": "care location",
+               "buurtcentrum": "community centre", "garagebox": "garage box", "spookwoning": "ghost house",
+               "woning": "home", "portiek": "entrance/stairwell", "parkeerplaats": "car park", "park": "park",
+               "straat": "street/square", "horeca_winkel": "shop/bar", "overig": "other place"},
+    },
+}  # fmt: skip
+
+# Frequency, part of the day and public status: fixed choices in the code, not administrators' tables.
 LABELS: dict[str, dict[str, str]] = {
     "nl": {
-        "dealen": "dealen", "aanloop": "veel aanloop", "opslag": "opslag", "ronselen": "ronselen",
-        "intimidatie": "intimidatie", "geweld": "geweld", "gebruik": "gebruik", "overig": "iets anders",
-        "speelplek": "speelplek", "school": "school", "zorglocatie": "zorglocatie", "buurtcentrum": "buurthuis",
-        "garagebox": "garagebox", "spookwoning": "spookwoning", "woning": "woning", "portiek": "portiek",
-        "parkeerplaats": "parkeerplaats", "park": "park", "straat": "straat/plein", "horeca_winkel": "winkel/horeca",
         "eenmalig": "een keer", "meerdere_keren": "vaker", "dagelijks": "(bijna) elke dag",
         "nacht": "'s nachts", "ochtend": "'s ochtends", "middag": "'s middags", "avond": "'s avonds",
         "nieuw": "ontvangen", "in_behandeling": "in behandeling", "afgehandeld": "afgehandeld",
         "afgewezen": "afgesloten",
     },
     "en": {
-        "dealen": "dealing", "aanloop": "many visitors", "opslag": "stashing", "ronselen": "recruiting",
-        "intimidatie": "intimidation", "geweld": "violence", "gebruik": "drug use", "overig": "something else",
-        "speelplek": "playground", "school": "school", "zorglocatie": "care location", "buurtcentrum": "community centre",
-        "garagebox": "garage box", "spookwoning": "ghost house", "woning": "home", "portiek": "entrance/stairwell",
-        "parkeerplaats": "car park", "park": "park", "straat": "street/square", "horeca_winkel": "shop/bar",
         "eenmalig": "once", "meerdere_keren": "more often", "dagelijks": "(almost) daily",
         "nacht": "at night", "ochtend": "in the morning", "middag": "in the afternoon", "avond": "in the evening",
         "nieuw": "received", "in_behandeling": "being handled", "afgehandeld": "dealt with", "afgewezen": "closed",
@@ -98,19 +110,14 @@ T: dict[str, dict[str, str]] = {
         "nl": "Het zoeken van adressen lukt nu even niet. Stuur de plek over een paar minuten nog eens.",
         "en": "Looking up addresses does not work right now. Please send the place again in a few minutes.",
     },
+    # The numbered choices follow, from the code tables (`menu`).
     "wat": {
-        "nl": "Wat zag u? Stuur een of meer nummers: 1 dealen 2 veel aanloop 3 opslag/verstoppen 4 ronselen van "
-              "jongeren 5 intimidatie 6 geweld/wapens 7 drugsgebruik 8 iets anders",
-        "en": "What did you see? Send one or more numbers: 1 dealing 2 many visitors 3 stashing 4 recruiting young "
-              "people 5 intimidation 6 violence/weapons 7 drug use 8 something else",
+        "nl": "Wat zag u? Stuur een of meer nummers:",
+        "en": "What did you see? Send one or more numbers:",
     },
     "soort": {
-        "nl": "Wat voor plek is het? Stuur een nummer: 1 speelplek 2 school 3 zorglocatie 4 buurthuis 5 garagebox "
-              "6 spookwoning 7 woning 8 portiek/kelder 9 parkeerplaats 10 park 11 straat/plein 12 winkel/horeca "
-              "13 anders",
-        "en": "What kind of place? Send a number: 1 playground 2 school 3 care location 4 community centre 5 garage "
-              "box 6 ghost house 7 home 8 entrance/stairwell 9 car park 10 park 11 street/square 12 shop/bar "
-              "13 other",
+        "nl": "Wat voor plek is het? Stuur een nummer:",
+        "en": "What kind of place? Send a number:",
     },
     "hoe_vaak": {
         "nl": "Hoe vaak ziet u dit? 1 een keer 2 vaker 3 (bijna) elke dag",
@@ -210,6 +217,18 @@ class Zoekresultaat:
     buiten: str = ""  # the name of a match outside Amsterdam, when there is none inside
 
 
+Code = tuple[str, str, str]  # (code, label_nl, label_en), as `meldingen.validation.code_list` gives them
+
+
+@dataclass(frozen=True)
+class Codes:
+    """The active code lists an administrator keeps in the database, in their `volgorde`: the menus number
+    them and the word lists of `tekst` only recognise these codes."""
+
+    waarnemingen: tuple[Code, ...]
+    locatie_types: tuple[Code, ...]
+
+
 @dataclass(frozen=True)
 class Status:
     meldcode: str
@@ -224,6 +243,7 @@ class Diensten(Protocol):
     def melden(self, gegevens: dict[str, Any]) -> tuple[str, int]: ...
     def abonneren(self, melding_id: int, taal: str) -> None: ...
     def vergeten(self) -> int: ...
+    def codes(self) -> Codes: ...
 
 
 @dataclass(frozen=True)
@@ -260,6 +280,7 @@ def _verwerk(t: dict[str, Any], bericht: str, diensten: Diensten, *, verlopen: b
         t = {"stap": "start", "taal": "en" if is_engels(bericht) else "nl"}
     taal = t["taal"]
     voor = tekst("verlopen", taal) if verlopen else ""
+    codes = diensten.codes()
 
     sw = sleutelwoord(bericht)
     if sw is not None:
@@ -272,9 +293,9 @@ def _verwerk(t: dict[str, Any], bericht: str, diensten: Diensten, *, verlopen: b
             return Uitkomst(None if nieuw else t, _status(sw.waarde, taal, diensten))
         if sw.soort in ("en", "nl"):
             t["taal"] = sw.soort
-            return _verder(t, voor)
+            return _verder(t, codes, voor)
         if sw.soort == "opnieuw":
-            return _verder({"stap": "start", "taal": taal}, voor)
+            return _verder({"stap": "start", "taal": taal}, codes, voor)
 
     stap = t["stap"]
     if stap == "abonnement":
@@ -293,19 +314,24 @@ def _verwerk(t: dict[str, Any], bericht: str, diensten: Diensten, *, verlopen: b
             return Uitkomst(t, tekst("corrigeren", taal))
 
     if sw is not None:  # JA/NEE where no yes/no question is open
-        return _verder(t, voor + ("" if stap == "start" else tekst("niet_begrepen", taal)))
+        return _verder(t, codes, voor + ("" if stap == "start" else tekst("niet_begrepen", taal)))
 
     getallen = nummers(bericht)
     if getallen is not None:
-        keuze = _menu_keuze(t, stap, getallen)
+        keuze = _menu_keuze(t, stap, getallen, codes)
         if keuze is not None:
             return keuze(diensten)
 
-    gelezen = lezen(bericht, alles_is_plek=stap in ("waar", "keuze") or (stap == "corrigeren" and not t.get("plek")))
+    gelezen = lezen(
+        bericht,
+        alles_is_plek=stap in ("waar", "keuze") or (stap == "corrigeren" and not t.get("plek")),
+        locatie_types={c for c, _nl, _en in codes.locatie_types},
+        waarnemingen={c for c, _nl, _en in codes.waarnemingen},
+    )
     if not gelezen.iets:
         if stap == "start":
-            return _verder(t, voor)
-        return _verder(t, voor + tekst("niet_begrepen", taal))
+            return _verder(t, codes, voor)
+        return _verder(t, codes, voor + tekst("niet_begrepen", taal))
 
     vervang = stap not in ("start", "waar", "keuze")  # an answer to a question, or a correction, replaces
     if gelezen.waarnemingen:
@@ -320,34 +346,34 @@ def _verwerk(t: dict[str, Any], bericht: str, diensten: Diensten, *, verlopen: b
     if stap == "start" and "omschrijving" not in t:
         t["omschrijving"] = bericht
     if gelezen.plek is not None and (not t.get("plek") or stap in ("waar", "keuze", "bevestigen", "corrigeren")):
-        return _plek_zoeken(t, gelezen.plek, diensten, voor)
-    return _verder(t, voor)
+        return _plek_zoeken(t, gelezen.plek, diensten, codes, voor)
+    return _verder(t, codes, voor)
 
 
-def _menu_keuze(t: dict[str, Any], stap: str, getallen: list[int]):
+def _menu_keuze(t: dict[str, Any], stap: str, getallen: list[int], codes: Codes):
     """A numeric answer to the current menu, as a function of `diensten`; None when it is no answer."""
     taal = t["taal"]
     if stap == "keuze" and len(getallen) == 1 and 1 <= getallen[0] <= len(t.get("kandidaten", [])):
         t["plek"] = t.pop("kandidaten")[getallen[0] - 1]
-        return lambda d: _verder(t)
-    if stap == "wat" and all(1 <= n <= len(WAARNEMING_MENU) for n in getallen):
-        t["waarnemingen"] = [WAARNEMING_MENU[n - 1] for n in getallen]
-        return lambda d: _verder(t)
-    if stap == "soort" and len(getallen) == 1 and 1 <= getallen[0] <= len(SOORT_MENU):
-        t["locatie_type"] = SOORT_MENU[getallen[0] - 1]
-        return lambda d: _verder(t)
+        return lambda d: _verder(t, codes)
+    if stap == "wat" and all(1 <= n <= len(codes.waarnemingen) for n in getallen):
+        t["waarnemingen"] = [codes.waarnemingen[n - 1][0] for n in getallen]
+        return lambda d: _verder(t, codes)
+    if stap == "soort" and len(getallen) == 1 and 1 <= getallen[0] <= len(codes.locatie_types):
+        t["locatie_type"] = codes.locatie_types[getallen[0] - 1][0]
+        return lambda d: _verder(t, codes)
     if stap == "hoe_vaak" and len(getallen) == 1 and 1 <= getallen[0] <= len(FREQUENTIE_MENU):
         t["frequentie"] = FREQUENTIE_MENU[getallen[0] - 1]
-        return lambda d: _verder(t)
+        return lambda d: _verder(t, codes)
     if stap == "corrigeren" and len(getallen) == 1 and 1 <= getallen[0] <= len(CORRIGEER_MENU):
         t.pop(CORRIGEER_MENU[getallen[0] - 1], None)
-        return lambda d: _verder(t)
+        return lambda d: _verder(t, codes)
     if stap in ("wat", "soort", "hoe_vaak", "keuze", "corrigeren"):
-        return lambda d: _verder(t, tekst("niet_begrepen", taal))
+        return lambda d: _verder(t, codes, tekst("niet_begrepen", taal))
     return None
 
 
-def _plek_zoeken(t: dict[str, Any], vraag: Plekvraag, diensten: Diensten, voor: str) -> Uitkomst:
+def _plek_zoeken(t: dict[str, Any], vraag: Plekvraag, diensten: Diensten, codes: Codes, voor: str) -> Uitkomst:
     taal = t["taal"]
     t.pop("kandidaten", None)
     try:
@@ -365,7 +391,7 @@ def _plek_zoeken(t: dict[str, Any], vraag: Plekvraag, diensten: Diensten, voor: 
         return Uitkomst(t, voor + tekst("niet_gevonden", taal, plek=_naam(genoemd)) + tekst("waar", taal))
     if len(resultaat.plekken) == 1:
         t["plek"] = resultaat.plekken[0]
-        return _verder(t, voor)
+        return _verder(t, codes, voor)
     t["plek"] = None
     t["kandidaten"] = resultaat.plekken
     t["stap"] = "keuze"
@@ -373,7 +399,7 @@ def _plek_zoeken(t: dict[str, Any], vraag: Plekvraag, diensten: Diensten, voor: 
     return Uitkomst(t, voor + tekst("keuze", taal, lijst=lijst))
 
 
-def _verder(t: dict[str, Any], voor: str = "") -> Uitkomst:
+def _verder(t: dict[str, Any], codes: Codes, voor: str = "") -> Uitkomst:
     """Asks for the first missing part, or shows the summary when nothing is missing."""
     taal = t["taal"]
     if t.get("stap") == "keuze" and t.get("kandidaten"):
@@ -390,25 +416,87 @@ def _verder(t: dict[str, Any], voor: str = "") -> Uitkomst:
     for veld, stap in (("waarnemingen", "wat"), ("locatie_type", "soort"), ("frequentie", "hoe_vaak")):
         if not t.get(veld):
             t["stap"] = stap
-            return Uitkomst(t, voor + tekst(stap, taal))
+            return Uitkomst(t, voor + _vraag(stap, taal, codes, voor))
     t["stap"] = "bevestigen"
-    return Uitkomst(t, voor + samenvatting(t))
+    return Uitkomst(t, voor + samenvatting(t, codes))
 
 
-def samenvatting(t: dict[str, Any]) -> str:
+def samenvatting(t: dict[str, Any], codes: Codes) -> str:
     taal = t["taal"]
     labels = LABELS[taal]
-    wat = ", ".join(labels[w] for w in t["waarnemingen"])
+    wat = ", ".join(_woord(w, taal, codes, "waarnemingen") for w in t["waarnemingen"])
     dagdeel = f", {labels[t['dagdeel']]}" if t.get("dagdeel") else ""
     return tekst(
         "samenvatting",
         taal,
         wat=_hoofdletter(wat),
-        soort=labels[t["locatie_type"]],
+        soort=_woord(t["locatie_type"], taal, codes, "locatie_types"),
         plek=_naam(t["plek"]["naam"]),
         hoe_vaak=_hoofdletter(labels[t["frequentie"]]),
         dagdeel=dagdeel,
     )
+
+
+def _sms_label(code: str, label_nl: str, label_en: str, taal: str) -> str:
+    """A table label as the menu shows it: without its explanation in brackets ('Spookwoning (niemand lijkt
+    er te wonen...)' → 'Spookwoning'), in GSM-7; the code when an administrator left the label empty."""
+    label = (label_en if taal == "en" else label_nl) or label_nl or code
+    return gsm_veilig(" ".join(label.split(" (")[0].split())) or code
+
+
+def _woord(code: str, taal: str, codes: Codes, lijst: str) -> str:
+    """A code inside the summary sentence: the short SMS wording of an active seeded code, else the first
+    part of the administrator's label ('Bedreiging, intimidatie of rondhangen' → 'bedreiging')."""
+    for c, nl, en in getattr(codes, lijst):
+        if c == code:
+            if code in KORT[lijst][taal]:
+                return KORT[lijst][taal][code]
+            label = _sms_label(c, nl, en, taal).split(",")[0].strip()
+            return inkorten(label[:1].lower() + label[1:], 40)
+    return KORT[lijst][taal].get(code, code)  # retired while the resident was answering
+
+
+_KOPPELWOORDEN = (" of", " or", " en", " and", " met", " with", ",", "-")
+
+
+def _korter(label: str) -> str:
+    """One step shorter: drop the last part after a comma, else the last word, else a character."""
+    if ", " in label:
+        korter = label.rsplit(", ", 1)[0]
+    elif " " in label:
+        korter = label.rsplit(" ", 1)[0]
+    else:
+        return label[:-1]
+    while korter.endswith(_KOPPELWOORDEN) and " " in korter:
+        korter = korter.rsplit(" ", 1)[0]
+    return korter.rstrip(",-") or label[:-1]
+
+
+def menu(stap: str, taal: str, codes: Codes, voor: str = "") -> str:
+    """The question of `stap` ("wat" or "soort") with the active codes numbered in their `volgorde`.
+
+    The labels are written for the web form and can be long; when the reply (after `voor`) would not fit
+    in two segments, the longest label is shortened a step at a time, so every choice keeps its number.
+    """
+    lijst = codes.waarnemingen if stap == "wat" else codes.locatie_types
+    labels = [_sms_label(c, nl, en, taal) for c, nl, en in lijst]
+
+    def opgebouwd() -> str:
+        return tekst(stap, taal) + "".join(f" {i} {label}" for i, label in enumerate(labels, 1))
+
+    while labels and segmenten(voor + opgebouwd()) > MAX_SEGMENTEN:
+        # Enumerations after a comma go first ('Portiek, trappenhuis, galerij of berging' → 'Portiek'), from
+        # the longest label; only then are words cut.
+        met_komma = [i for i, label in enumerate(labels) if ", " in label]
+        langste = max(met_komma or range(len(labels)), key=lambda i: len(labels[i]))
+        if len(labels[langste]) <= 3:
+            break  # more choices than two segments hold; `_past` cuts the end as a last resort
+        labels[langste] = _korter(labels[langste])
+    return opgebouwd()
+
+
+def _vraag(stap: str, taal: str, codes: Codes, voor: str) -> str:
+    return menu(stap, taal, codes, voor) if stap in ("wat", "soort") else tekst(stap, taal)
 
 
 def _hoofdletter(tekst: str) -> str:

@@ -26,15 +26,15 @@ from integrations.geocoding import get_geocoder
 from integrations.models import SmsAbonnement, SmsBericht, SmsGesprek
 from meldingen.anonymity import scrub, truncate_to_hour
 from meldingen.intake import Plek, adres_zoeken
-from meldingen.models import Kanaal, MeldingEvent
+from meldingen.models import Kanaal, LocatieType, MeldingEvent, Waarneming
 from meldingen.ratelimit import ThrottleOnbereikbaar, hour_counter_hit
 from meldingen.selectors import melding_public_status
 from meldingen.services import melding_create
-from meldingen.validation import MeldingInvoer
+from meldingen.validation import MeldingInvoer, code_list
 
 from . import gesprek as gesprek_logica
 from .crypto import nummer_hash, nummer_normaliseren, nummer_ontsleutelen, nummer_versleutelen
-from .gesprek import MeldenMislukt, Status, ZoekenMislukt, Zoekresultaat
+from .gesprek import Codes, MeldenMislukt, Status, ZoekenMislukt, Zoekresultaat
 from .tekst import Plekvraag, vouwen
 
 logger = logging.getLogger(__name__)
@@ -248,6 +248,10 @@ class _Diensten:
 
     def vergeten(self) -> int:
         return sms_abonnementen_van_nummer_verwijderen(van=self._van)
+
+    def codes(self) -> Codes:
+        # The same active lists, in the same order, as the web form (kept a minute per process).
+        return Codes(waarnemingen=code_list(Waarneming), locatie_types=code_list(LocatieType))
 
 
 def _afstand(a: Plek, b: Plek) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 # -------------------------------------------------------------------------------- SMS segments
@@ -82,6 +83,8 @@ def woorden(tekst: str) -> list[str]:
 
 
 # Kind of place (DOMAIN.md `locatie_type`). Multi-word phrases are matched before single words.
+# These word lists only help to read free text; the codes themselves and their labels live in the
+# administrators' tables (meldingen.LocatieType, Waarneming), and a code that is not active there is skipped.
 LOCATIE_WOORDEN: dict[str, tuple[str, ...]] = {
     "speelplek": ("speeltuin", "speeltuintje", "speelplaats", "speelplek", "speelveld", "speelveldje", "trapveld",
                   "trapveldje", "sportveld", "voetbalveld", "voetbalkooi", "pannakooi", "playground", "play area",
@@ -249,17 +252,25 @@ _WAARNEMING_EXACT = _alle_woorden(
 _WAARNEMING_PREFIX = tuple(w[:-1] for v in WAARNEMING_WOORDEN.values() for w in v if w.endswith("*"))
 
 
-def locatie_type_uit(tekst: str) -> str | None:
+def _actief(tabel: dict[str, tuple[str, ...]], actief: Collection[str] | None) -> dict[str, tuple[str, ...]]:
+    """The word lists of the codes an administrator keeps active (None: all); a code without words is
+    still offered in the numbered menu."""
+    return tabel if actief is None else {code: lijst for code, lijst in tabel.items() if code in actief}
+
+
+def locatie_type_uit(tekst: str, *, actief: Collection[str] | None = None) -> str | None:
     """The kind of place named first in the text ('bij de ingang van de flat' → portiek)."""
     ws = woorden(tekst)
-    gevonden = [(pos, code) for code, lijst in LOCATIE_WOORDEN.items() if (pos := _positie(ws, lijst)) is not None]
+    tabel = _actief(LOCATIE_WOORDEN, actief)
+    gevonden = [(pos, code) for code, lijst in tabel.items() if (pos := _positie(ws, lijst)) is not None]
     return min(gevonden)[1] if gevonden else None
 
 
-def waarnemingen_uit(tekst: str) -> list[str]:
+def waarnemingen_uit(tekst: str, *, actief: Collection[str] | None = None) -> list[str]:
     """Every kind of observation the text mentions, in the order they are mentioned."""
     ws = woorden(tekst)
-    gevonden = [(pos, code) for code, lijst in WAARNEMING_WOORDEN.items() if (pos := _positie(ws, lijst)) is not None]
+    tabel = _actief(WAARNEMING_WOORDEN, actief)
+    gevonden = [(pos, code) for code, lijst in tabel.items() if (pos := _positie(ws, lijst)) is not None]
     return [code for _pos, code in sorted(gevonden)]
 
 
@@ -443,13 +454,20 @@ def plek_uit(tekst: str, *, alles_is_plek: bool = False) -> Plekvraag | None:
     return None
 
 
-def lezen(tekst: str, *, alles_is_plek: bool = False) -> Gelezen:
+def lezen(
+    tekst: str,
+    *,
+    alles_is_plek: bool = False,
+    locatie_types: Collection[str] | None = None,
+    waarnemingen: Collection[str] | None = None,
+) -> Gelezen:
+    """`locatie_types` and `waarnemingen`: the active codes (None: every code the word lists know)."""
     plek = plek_uit(tekst, alles_is_plek=alles_is_plek)
     # "Plein" in "Plein '40-'45" names the place, not its kind.
     zonder_naam = tekst.replace(plek.tekst, " ") if plek else tekst
     return Gelezen(
-        locatie_type=locatie_type_uit(zonder_naam),
-        waarnemingen=waarnemingen_uit(tekst),
+        locatie_type=locatie_type_uit(zonder_naam, actief=locatie_types),
+        waarnemingen=waarnemingen_uit(tekst, actief=waarnemingen),
         frequentie=frequentie_uit(tekst),
         dagdeel=dagdeel_uit(tekst),
         dag=dag_uit(tekst),

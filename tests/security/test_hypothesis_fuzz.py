@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from integrations.twilio import tekst
-from integrations.twilio.gesprek import Status, Zoekresultaat, verwerk
+from integrations.twilio.gesprek import Codes, Status, Zoekresultaat, verwerk
 from meldingen.importer import COLUMNS, meldingen_import_csv
 from meldingen.models import Melding
 
@@ -176,6 +176,19 @@ class NepDiensten:
 
     def vergeten(self):
         return 0
+
+    def codes(self):
+        # Rows as an administrator may write them: long form labels, and a code tekst.py has no words for.
+        return Codes(
+            waarnemingen=(
+                ("dealen", "Dealen (verkopen, overhandigen)", "Dealing (selling, hand-overs)"),
+                ("nieuw_gezien", "Iets wat nog geen trefwoorden heeft, met een lange uitleg erbij", "Something new"),
+            ),
+            locatie_types=(
+                ("speelplek", "Speelplek, speel- of sportveld", "Playground, play or sports field"),
+                ("overig", "Andere plek", "Other place"),
+            ),
+        )
 
 
 SMS_WOORDEN = st.sampled_from(
