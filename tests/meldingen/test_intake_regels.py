@@ -7,6 +7,7 @@ import re
 import socket
 import threading
 import time
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
@@ -47,7 +48,9 @@ def fresh_form(client) -> dict:
     html = client.get("/melden/").content.decode()
     sleutel = re.search(r'name="inzend_sleutel" value="([^"]*)"', html)
     datum = re.search(r'name="datum" value="([^"]*)"', html).group(1)
-    return form_data(datum=datum, inzend_sleutel=sleutel.group(1) if sleutel else "")
+    # Yesterday, not the form's "today": today's afternoon is still in the future just after midnight.
+    gisteren = (date.fromisoformat(datum) - timedelta(days=1)).isoformat()
+    return form_data(datum=gisteren, inzend_sleutel=sleutel.group(1) if sleutel else "")
 
 
 def api_body(**overrides):
