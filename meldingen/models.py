@@ -126,6 +126,13 @@ class Frequentie(models.TextChoices):
     DAGELIJKS = "dagelijks", _("(Bijna) elke dag")
 
 
+class MeldingQuerySet(models.QuerySet):
+    def geteld(self) -> "MeldingQuerySet":
+        """The meldingen that count (hotspots, map figures, bench): not rejected and not a duplicate.
+        The one definition of the rule; raw SQL uses `meldingen.selectors.geteld_sql`."""
+        return self.exclude(status=MeldingStatus.AFGEWEZEN).filter(duplicaat_van__isnull=True)
+
+
 class Melding(models.Model):
     """One anonymous report.
 
@@ -168,6 +175,8 @@ class Melding(models.Model):
     tekst_verwijderd_op = models.DateTimeField(null=True, blank=True)
     # Set when the point was coarsened to a square's centre (DOMAIN.md: after 24 months).
     locatie_vergroofd_op = models.DateTimeField(null=True, blank=True)
+
+    objects = MeldingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("melding")

@@ -13,6 +13,13 @@ from .services import meldcode_normalize
 from .workflow import PUBLIC_LABELS, AfwijsReden, MeldingStatus
 
 
+def geteld_sql(alias: str = "") -> str:
+    """`Melding.objects.geteld()` as a SQL condition for raw queries (clustering, incremental step,
+    bench): the one place outside the queryset that spells out which meldingen count."""
+    p = f"{alias}." if alias else ""
+    return f"{p}status <> '{MeldingStatus.AFGEWEZEN.value}' AND {p}duplicaat_van_id IS NULL"
+
+
 @dataclass(frozen=True)
 class PubliekeStatus:
     """What anyone holding the meldcode may see: never the report's text, photos or exact place."""
