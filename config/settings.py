@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "outbox",
     "accounts",
     "meldingen",
     "hotspots",
@@ -172,7 +173,7 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL)
 # Publishing from a request (after a filing commits) must fail fast with the broker down or hung:
 # one short connect, one retry, then the caller catches the error (the beat's safety nets pick up
-# what was not queued: hotspots-incrementeel, sms-herplannen).
+# what was not queued: outbox-dispatch, sms-wachtrij-herplannen).
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_S
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": REDIS_TIMEOUT_S,
@@ -191,15 +192,25 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Amsterdam"
+# Outbox: the sweep's period, the failed runs after which an event is a dead letter (an hour of
+# sweeps), and how long handled events are kept for inspection.
+OUTBOX_SWEEP_S = int(env("OUTBOX_SWEEP_S", "60"))
+OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "60"))
+OUTBOX_BEWAAR_DAGEN = int(env("OUTBOX_BEWAAR_DAGEN", "7"))
 CELERY_BEAT_SCHEDULE = {
     "hotspots-recompute": {
         "task": "hotspots.tasks.hotspots_recompute",
         "schedule": 15 * 60,
     },
-    # Normally scheduled a few seconds after each filing; this is the safety net (hotspots/wachtrij.py).
-    "hotspots-incrementeel": {
-        "task": "hotspots.tasks.hotspots_incrementeel",
-        "schedule": 60,
+    # The outbox (docs/architecture.md, "Side effects"): woken a couple of seconds after a commit; this
+    # sweep runs what a lost wake-up, a dead broker or a failed handler left open.
+    "outbox-dispatch": {
+        "task": "outbox.tasks.outbox_dispatch",
+        "schedule": OUTBOX_SWEEP_S,
+    },
+    "outbox-opruimen": {
+        "task": "outbox.tasks.outbox_opruimen",
+        "schedule": 24 * 60 * 60,
     },
     "melding-retention": {
         "task": "meldingen.tasks.meldingen_apply_retention",
@@ -209,11 +220,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meldingen.tasks.meldingen_locaties_vergroven_task",
         "schedule": 6 * 60 * 60,
     },
-    # Outbound SMS (integrations/tasks.py): status texts to subscribers, lost sends, retention.
-    "sms-statusupdates": {
-        "task": "integrations.tasks.sms_statusupdates",
-        "schedule": 60,
-    },
+    # Outbound SMS (integrations/tasks.py): lost sends, retention. Status texts are outbox handlers.
     "sms-wachtrij-herplannen": {
         "task": "integrations.tasks.sms_wachtrij_herplannen",
         "schedule": 10 * 60,

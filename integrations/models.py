@@ -49,7 +49,8 @@ class SmsAbonnement(models.Model):
     taal = models.CharField(max_length=2, default="nl")
     aangemaakt_op = models.DateTimeField()
     verwijderen_na = models.DateTimeField(db_index=True)
-    # The last MeldingEvent already reported to this subscriber (status updates are polled, not pushed).
+    # The last MeldingEvent already reported to this subscriber: several status changes before the outbox
+    # handler runs give one text with the latest status, and a repeated delivery finds nothing new.
     laatste_event_id = models.BigIntegerField(default=0)
 
     class Meta:
@@ -75,6 +76,9 @@ class UitgaandSms(models.Model):
     pogingen = models.PositiveSmallIntegerField(default=0)
     laatste_fout = models.TextField(blank=True)
     twilio_sid = models.CharField(max_length=64, blank=True)
+    # The outbox event that caused this text with the subscription ("<event uuid>:<abonnement id>"): a
+    # repeated delivery of the event cannot queue a second text.
+    sleutel = models.CharField(max_length=80, null=True, blank=True, unique=True)
     aangemaakt_op = models.DateTimeField(auto_now_add=True)
     bijgewerkt_op = models.DateTimeField(auto_now=True)
 

@@ -11,7 +11,6 @@ from integrations.twilio.outbound import (
     uitgaande_sms_herplannen,
 )
 from integrations.twilio.outbound import sms_abonnementen_opschonen as _opschonen
-from integrations.twilio.outbound import sms_statusupdates as _statusupdates
 
 BACKOFF_BASIS_SECONDS = 30
 BACKOFF_MAX_SECONDS = 10 * 60
@@ -33,11 +32,6 @@ def sms_versturen(self, uitgaand_id: int) -> str:
         # The exception carries only status / code / class: safe for Celery's logs and result backend.
         raise self.retry(exc=exc, countdown=sms_backoff(self.request.retries)) from None
     return sms.status
-
-
-@shared_task
-def sms_statusupdates() -> int:
-    return _statusupdates()
 
 
 @shared_task

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from .models import RD_SRID, Buurt, Melding
+from .models import RD_SRID, Buurt, Melding, MeldingEvent
 from .services import meldcode_normalize
 from .workflow import PUBLIC_LABELS, AfwijsReden, MeldingStatus
 
@@ -64,6 +64,14 @@ def melding_public_status(*, meldcode: str) -> PubliekeStatus | None:
         toelichting=str(toelichting),
         buurt_naam=melding.buurt.naam,
         ontvangen_op=melding.ontvangen_op.date().isoformat(),
+    )
+
+
+def melding_events_na(*, melding_id: int, na_event_id: int) -> list[tuple[int, str]]:
+    """(id, van) of a melding's history rows after `na_event_id`, oldest first: what a subscriber to
+    status texts has not been told yet."""
+    return list(
+        MeldingEvent.objects.filter(melding_id=melding_id, pk__gt=na_event_id).order_by("pk").values_list("pk", "van")
     )
 
 

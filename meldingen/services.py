@@ -22,9 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from outbox.services import event_record
+
 from .anonymity import contactgegevens_verwijderen, truncate_to_hour
+from .events import MELDING_AANGEMAAKT, MELDING_STATUS_GEWIJZIGD
 from .models import RD_SRID, BewaarActie, BewaarRun, Buurt, Melding, MeldingEvent, MeldingFoto
-from .signals import melding_aangemaakt
 from .validation import MeldingInvoer, foto_onleesbaar_tekst, validate_invoer
 from .workflow import AfwijsReden, InvalidTransition, MeldingStatus, is_allowed
 
@@ -214,9 +216,9 @@ def melding_create(
     for data, breedte, hoogte in fotos:
         foto = MeldingFoto(melding=melding, breedte=breedte, hoogte=hoogte)
         foto.bestand.save(f"{uuid.uuid4().hex}.jpg", ContentFile(data), save=True)
-    # Robust: the melding is stored and acknowledged whatever a listener does after the commit.
-    pk = melding.pk
-    transaction.on_commit(lambda: melding_aangemaakt.send_robust(sender=Melding, melding_id=pk), robust=True)
+    # In this transaction: the hotspot step and whatever else follows a filing cannot be lost after the
+    # melding is acknowledged, and cannot happen for one that was rolled back.
+    event_record(type=MELDING_AANGEMAAKT, object_id=melding.pk)
     return melding
 
 
@@ -255,7 +257,7 @@ def melding_transition(
             melding.duplicaat_van = origineel
     melding.status = naar
     melding.save(update_fields=update)
-    return MeldingEvent.objects.create(
+    historie = MeldingEvent.objects.create(
         melding=melding,
         van=van,
         naar=naar,
@@ -264,6 +266,12 @@ def melding_transition(
         toelichting=toelichting,
         created_at=timezone.now(),
     )
+    event_record(
+        type=MELDING_STATUS_GEWIJZIGD,
+        object_id=melding.pk,
+        data={"van": van, "naar": naar, "melding_event_id": historie.pk},
+    )
+    return historie
 
 
 @transaction.atomic

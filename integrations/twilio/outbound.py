@@ -22,7 +22,6 @@ import requests
 from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
@@ -32,8 +31,7 @@ from integrations.models import SmsAbonnement, UitgaandSms, UitgaandSmsStatus
 from integrations.twilio.crypto import nummer_ontsleutelen
 from integrations.twilio.services import sms_gesprekken_opschonen
 from integrations.twilio.tekst import segmenten
-from meldingen.models import MeldingEvent
-from meldingen.selectors import melding_public_status
+from meldingen.selectors import melding_events_na, melding_public_status
 from meldingen.workflow import MeldingStatus
 
 logger = logging.getLogger(__name__)
@@ -160,11 +158,14 @@ def uitgaand_sms_versturen(*, uitgaand_id: int, laatste_poging: bool = False) ->
     return sms
 
 
-def sms_in_wachtrij(*, abonnement: SmsAbonnement, tekst: str) -> UitgaandSms:
-    """Records a text for a subscriber and schedules its sending once the transaction commits."""
+def sms_in_wachtrij(*, abonnement: SmsAbonnement, tekst: str, sleutel: str | None = None) -> UitgaandSms:
+    """Records a text for a subscriber and schedules its sending once the transaction commits. With a
+    `sleutel` (idempotency key) a second call returns the text already queued under it."""
     from integrations.tasks import sms_versturen  # the tasks module imports this one
 
-    sms = UitgaandSms.objects.create(abonnement=abonnement, tekst=tekst)
+    if sleutel is not None and (bestaand := UitgaandSms.objects.filter(sleutel=sleutel).first()) is not None:
+        return bestaand
+    sms = UitgaandSms.objects.create(abonnement=abonnement, tekst=tekst, sleutel=sleutel)
 
     def plannen() -> None:
         try:
@@ -218,19 +219,16 @@ def statusupdate_tekst(*, meldcode: str, taal: str, laatste: bool) -> str:
 
 
 @transaction.atomic
-def abonnement_statusupdate(*, abonnement_id: int) -> UitgaandSms | None:
+def abonnement_statusupdate(*, abonnement_id: int, sleutel: str | None = None) -> UitgaandSms | None:
     """Queues one text with the current public status if the melding has new events since the last
-    one reported, and moves `laatste_event_id` past them; a second call finds nothing new."""
+    one reported, and moves `laatste_event_id` past them; a second call finds nothing new. `sleutel`
+    is the idempotency key of the text (the outbox event's id with the subscription's)."""
     abonnement = (
         SmsAbonnement.objects.select_for_update(of=("self",)).select_related("melding").filter(pk=abonnement_id).first()
     )
     if abonnement is None:
         return None
-    nieuw = list(
-        MeldingEvent.objects.filter(melding_id=abonnement.melding_id, pk__gt=abonnement.laatste_event_id)
-        .order_by("pk")
-        .values_list("pk", "van")
-    )
+    nieuw = melding_events_na(melding_id=abonnement.melding_id, na_event_id=abonnement.laatste_event_id)
     if not nieuw:
         return None
     abonnement.laatste_event_id = nieuw[-1][0]
@@ -242,18 +240,11 @@ def abonnement_statusupdate(*, abonnement_id: int) -> UitgaandSms | None:
     tekst = statusupdate_tekst(meldcode=melding.meldcode, taal=abonnement.taal, laatste=melding.status in AFGESLOTEN)
     if not tekst:
         return None
-    return sms_in_wachtrij(abonnement=abonnement, tekst=tekst)
+    return sms_in_wachtrij(abonnement=abonnement, tekst=tekst, sleutel=sleutel)
 
 
-def sms_statusupdates() -> int:
-    """For every subscription whose melding has new events, queue one status text (beat, every minute)."""
-    ids = (
-        SmsAbonnement.objects.filter(melding__events__pk__gt=F("laatste_event_id"))
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-    # One transaction per subscriber: one bad row does not hold back the others.
-    return sum(1 for pk in list(ids) if abonnement_statusupdate(abonnement_id=pk) is not None)
+def abonnement_van_melding(*, melding_id: int) -> int | None:
+    return SmsAbonnement.objects.filter(melding_id=melding_id).values_list("pk", flat=True).first()
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,13 +6,14 @@ import pytest
 import redis
 from django.utils import timezone
 
-from hotspots import tasks, wachtrij
 from hotspots.models import Hotspot, HotspotDrempel, HotspotEvent, HotspotKandidaat, HotspotMelding
 from hotspots.services import HotspotNietLevend, hotspot_assign, hotspot_melding_koppelen, hotspot_recompute
 from hotspots.workflow import HotspotStatus
 from meldingen.models import Melding
 from meldingen.services import melding_create
 from meldingen.validation import MeldingInvoer
+from outbox import services as outbox_services
+from outbox import tasks as outbox_tasks
 from tests.factories import MeldingFactory
 from tests.hotspots.conftest import BIJLMERPLEIN, DAM, plant, verschoven
 
@@ -59,33 +60,34 @@ def test_zonder_commit_geen_stap(db, eager_celery):
 def test_een_dode_redis_kost_de_melding_niet(db, monkeypatch, django_capture_on_commit_callbacks, caplog):
     # given a Redis that refuses connections
     class Dood:
-        def rpush(self, *args):
+        def set(self, *args, **kwargs):
             raise redis.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(wachtrij, "_redis", lambda: Dood())
+    monkeypatch.setattr(outbox_services, "_redis", lambda: Dood())
     # when
     with django_capture_on_commit_callbacks(execute=True):
         melding = melding_create(invoer=_invoer(DAM), kanaal="web")
-    # then the melding is stored and the failure is logged
+    # then the melding is stored, its event waits for the sweep, and the failure is logged
     assert Melding.objects.filter(pk=melding.pk).exists()
-    assert "could not queue the hotspot step" in caplog.text
+    assert "could not wake the outbox dispatcher" in caplog.text
+    assert outbox_services.events_dispatch().afgehandeld == 1
 
 
-def test_wachtrij_plant_een_keer_en_verwerkt_alles(db, monkeypatch, django_capture_on_commit_callbacks):
-    # given a living hotspot, and drains that are only counted, not run
+def test_een_wekker_per_paar_seconden_en_de_dispatch_plaatst_alles(db, monkeypatch, django_capture_on_commit_callbacks):
+    # given a living hotspot, and wake-ups that are only counted, not run
     nu = timezone.now()
     plant(BIJLMERPLEIN, eind=nu)
     hotspot_recompute(as_of=nu)
     gepland = []
-    monkeypatch.setattr(tasks.hotspots_incrementeel, "apply_async", lambda **kw: gepland.append(kw))
+    monkeypatch.setattr(outbox_tasks.outbox_dispatch, "apply_async", lambda **kw: gepland.append(kw))
     # when three meldingen are filed within the debounce period
     with django_capture_on_commit_callbacks(execute=True):
         binnen = [melding_create(invoer=_invoer(verschoven(BIJLMERPLEIN, 5 * i, 5)), kanaal="web") for i in range(3)]
-    # then one drain is scheduled, and the drain places all three
+    # then one dispatch is scheduled, and the dispatch places all three
     assert len(gepland) == 1
-    assert wachtrij.wachtrij_leegmaken() == 3
+    assert outbox_services.events_dispatch().afgehandeld == 3
     assert HotspotMelding.objects.filter(melding__in=binnen).count() == 3
-    assert wachtrij.wachtrij_leegmaken() == 0
+    assert outbox_services.events_dispatch().afgehandeld == 0
 
 
 def test_melding_die_de_drempel_haalt_wordt_kandidaat(db, as_of, settings):

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from integrations.handlers import sms_statusupdate
 from integrations.models import SmsAbonnement, SmsBericht, SmsGesprek, UitgaandSms, UitgaandSmsStatus
 from integrations.tasks import sms_backoff, sms_versturen
 from integrations.twilio.crypto import nummer_versleutelen
@@ -14,15 +15,17 @@ from integrations.twilio.outbound import (
     MAX_POGINGEN,
     sms_abonnementen_opschonen,
     sms_in_wachtrij,
-    sms_statusupdates,
     statusupdate_tekst,
     uitgaand_sms_versturen,
     uitgaande_sms_herplannen,
 )
 from integrations.twilio.tekst import segmenten
+from meldingen.events import MELDING_STATUS_GEWIJZIGD
 from meldingen.models import MeldingEvent
 from meldingen.services import melding_transition
 from meldingen.workflow import MeldingStatus
+from outbox.models import Event
+from outbox.services import events_dispatch
 from tests.factories import MeldingFactory
 from tests.fakes.twilio import FakeTwilio
 
@@ -258,29 +261,43 @@ def test_backoff_groeit_exponentieel_met_jitter_en_heeft_een_plafond():
 
 
 def test_statusupdate_wordt_eenmaal_per_nieuw_event_in_de_wachtrij_gezet(twilio):
-    # given
+    # given a subscriber whose melding only has its creating history row (the reporter has the meldcode)
     melding = melding_met_aanmaak_event()
     abonnement = abonnement_maken(melding=melding)
-
-    # when: only the creating event — the reporter already has the meldcode
-    assert sms_statusupdates() == 0
-
-    # then
+    assert events_dispatch().afgehandeld == 0
     assert not UitgaandSms.objects.exists()
-    abonnement.refresh_from_db()
-    assert abonnement.laatste_event_id == melding.events.get().pk
 
-    # when: the coordinator accepts it, and the beat runs twice
-    event = melding_transition(melding=melding, naar=MeldingStatus.IN_BEHANDELING, actor=None)
-    eerste, tweede = sms_statusupdates(), sms_statusupdates()
+    # when the coordinator accepts it, and the dispatcher runs twice
+    historie = melding_transition(melding=melding, naar=MeldingStatus.IN_BEHANDELING, actor=None)
+    eerste, tweede = events_dispatch(), events_dispatch()
 
-    # then
-    assert (eerste, tweede) == (1, 0)
+    # then one text, keyed by the outbox event
+    assert (eerste.afgehandeld, tweede.afgehandeld) == (1, 0)
     (sms,) = UitgaandSms.objects.filter(abonnement=abonnement)
     assert sms.tekst.startswith(f"Weerbare Wijken, melding {melding.meldcode}: In behandeling.")
     assert sms.status == UitgaandSmsStatus.WACHTRIJ
+    event = Event.objects.get(type=MELDING_STATUS_GEWIJZIGD, object_id=melding.pk)
+    assert sms.sleutel == f"{event.sleutel}:{abonnement.pk}"
     abonnement.refresh_from_db()
-    assert abonnement.laatste_event_id == event.pk
+    assert abonnement.laatste_event_id == historie.pk
+
+    # when the event is delivered again (at least once: a worker died before recording it)
+    sms_statusupdate(event)
+    # then no second text
+    assert UitgaandSms.objects.filter(abonnement=abonnement).count() == 1
+
+
+def test_twee_statuswijzigingen_voor_de_dispatch_geven_een_sms_met_de_laatste(twilio):
+    # given
+    melding = melding_met_aanmaak_event()
+    abonnement = abonnement_maken(melding=melding)
+    melding_transition(melding=melding, naar=MeldingStatus.IN_BEHANDELING, actor=None)
+    melding_transition(melding=melding, naar=MeldingStatus.AFGEHANDELD, actor=None)
+    # when
+    assert events_dispatch().afgehandeld == 2
+    # then
+    (sms,) = UitgaandSms.objects.filter(abonnement=abonnement)
+    assert ": Afgehandeld." in sms.tekst
 
 
 def test_statusupdate_in_de_taal_van_de_abonnee(twilio):
@@ -290,7 +307,7 @@ def test_statusupdate_in_de_taal_van_de_abonnee(twilio):
     melding_transition(melding=melding, naar=MeldingStatus.IN_BEHANDELING, actor=None)
 
     # when
-    sms_statusupdates()
+    events_dispatch()
 
     # then
     tekst = UitgaandSms.objects.get().tekst
@@ -305,7 +322,7 @@ def test_statusupdate_noemt_nooit_de_interne_reden_van_een_afwijzing(twilio):
     melding_transition(melding=melding, naar=MeldingStatus.AFGEWEZEN, actor=None, reden="spam", toelichting="troll")
 
     # when
-    sms_statusupdates()
+    events_dispatch()
 
     # then
     tekst = UitgaandSms.objects.get().tekst
