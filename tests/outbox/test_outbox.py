@@ -1,6 +1,7 @@
 """The outbox: events in the service's transaction, handlers after commit, at least once, nothing lost."""
 
 import contextlib
+import logging
 import time
 from datetime import timedelta
 
@@ -131,6 +132,15 @@ def dode_broker():
         celery_app._pool = None
 
 
+class Opvanger(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.regels: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.regels.append(record.getMessage())
+
+
 def wachten_tot(voorwaarde, *, seconden=30.0) -> None:
     eind = time.monotonic() + seconden
     while not voorwaarde():
@@ -183,7 +193,9 @@ def test_een_dode_broker_vertraagt_het_werk_en_verliest_niets(vastgelegd, twilio
     assert Event.objects.filter(done=False).count() == 5 + 2
 
     # when the broker is back and beat's sweep reaches a worker through it
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    werkerlog = Opvanger()
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="INFO"):
+        logging.getLogger("celery").addHandler(werkerlog)  # after the worker's own logging set-up
         outbox_dispatch.delay()
         wachten_tot(
             lambda: (
@@ -192,7 +204,11 @@ def test_een_dode_broker_vertraagt_het_werk_en_verliest_niets(vastgelegd, twilio
             )
         )
 
-    # then the hotspot step ran for every new melding
+    # then the worker's log does not say when the dispatch was received (it was published at a filing)
+    logging.getLogger("celery").removeHandler(werkerlog)
+    assert not any("outbox.tasks.outbox_dispatch" in regel for regel in werkerlog.regels)
+    assert any("integrations.tasks.sms_versturen" in regel for regel in werkerlog.regels)  # not a blanket silence
+    # and the hotspot step ran for every new melding
     assert HotspotMelding.objects.filter(hotspot=hotspot, melding__in=nieuw).count() == 5
     # and each subscriber got exactly one status text
     ontvangers = sorted(r.field("To") for r in twilio.message_requests())
