@@ -10,7 +10,7 @@ from typing import Any
 
 import redis
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Event, HandledEvent
@@ -95,14 +95,50 @@ def events_dispatch(*, alleen_nieuw: bool = False, max_events: int = 20_000) -> 
     return resultaat
 
 
+class _PerHandler(Exception):
+    """The event needs the careful path: a handler failed on it before."""
+
+
 def event_afhandelen(*, event_id: int) -> bool | None:
     """Runs the handlers of one event that have not finished it yet. Returns True when all have (the
     event is done), False when one failed (it stays open for the next sweep), None when the event is
     locked by another dispatcher or already done.
 
-    A handler runs in a savepoint together with the row that records it, so its database work and
-    that record commit together: after a crash neither exists and the handler simply runs again.
+    Usually every handler succeeds: then they run in one transaction with the rows recording them, in
+    five round trips besides the handlers' own work (the dispatcher must keep up with 150 filings a
+    second). If one raises, that transaction is rolled back as a whole and the event is run again
+    handler by handler (`_per_handler`), which keeps what succeeded and records what failed.
     """
+    try:
+        with transaction.atomic():
+            event = Event.objects.select_for_update(skip_locked=True).filter(pk=event_id, done=False).first()
+            if event is None:
+                return None
+            if event.attempts or event.last_error:
+                raise _PerHandler
+            handlers = handlers_voor(event.type)
+            for h in handlers:
+                h.func(event)
+            with connection.cursor() as cursor:
+                cursor.execute(_AFRONDEN_SQL, {"id": event.pk, "handlers": [h.naam for h in handlers]})
+        return True
+    except Exception:  # noqa: S110 - not swallowed: the careful path runs the handlers again and logs the failure
+        pass
+    return _per_handler(event_id=event_id)
+
+
+# Marks the event done and records its handlers in one statement.
+_AFRONDEN_SQL = f"""
+WITH klaar AS (UPDATE {Event._meta.db_table} SET done = true WHERE id = %(id)s)
+INSERT INTO {HandledEvent._meta.db_table} (event_id, handler)
+SELECT %(id)s, unnest(%(handlers)s::text[])
+ON CONFLICT DO NOTHING
+"""  # noqa: S608 - table names are ours, values are parameters
+
+
+def _per_handler(*, event_id: int) -> bool | None:
+    """Each handler not yet recorded runs in a savepoint together with the row that records it, so its
+    database work and that record commit together: after a crash neither exists and it runs again."""
     with transaction.atomic():
         event = Event.objects.select_for_update(skip_locked=True).filter(pk=event_id, done=False).first()
         if event is None:
@@ -135,8 +171,9 @@ def event_afhandelen(*, event_id: int) -> bool | None:
 
 
 def events_opnieuw_proberen(*, event_ids: list[int]) -> int:
-    """For an operator, after fixing what made a handler fail: dead letters become open again."""
-    return Event.objects.filter(pk__in=event_ids, done=False).update(attempts=0, last_error="")
+    """For an operator, after fixing what made a handler fail: dead letters become open again. The last
+    error stays visible (and keeps the event on the careful path, handler by handler)."""
+    return Event.objects.filter(pk__in=event_ids, done=False).update(attempts=0)
 
 
 def events_opruimen(*, dagen: int, nu: datetime | None = None) -> int:
