@@ -22,7 +22,7 @@ from meldingen.selectors import (
     waarneming_labels,
 )
 
-from .models import Inzage
+from .models import Inzage, Notitie
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -83,6 +83,10 @@ def hotspot_verdeling(*, hotspot: Hotspot) -> dict[str, list[Aandeel]]:
 def hotspot_leden(*, hotspot: Hotspot, limit: int = 100) -> list:
     """The newest members of the hotspot, with their point as GeoJSON, for its page and map."""
     return meldingen_lijst(ids=hotspot_melding_ids(hotspot=hotspot), limit=limit)
+
+
+def melding_notities(*, melding_id: int) -> QuerySet[Notitie]:
+    return Notitie.objects.filter(melding_id=melding_id).select_related("auteur")
 
 
 # --- audit trail ----------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from meldingen.workflow import InvalidTransition, MeldingStatus
 
 from . import selectors, services
 from .forms import AFWIJS_REDENEN, BulkForm, InzageFilterForm, TriageActie, TriageForm
-from .models import InzagePagina, Notitie
+from .models import InzagePagina
 
 WACHTRIJ_PER_PAGINA = 25
 INZAGE_PER_PAGINA = 50
@@ -252,13 +252,13 @@ def melding(request, pk: int):
             "melding": m,
             "waarnemingen": [melding_selectors.waarneming_labels().get(c, c) for c in m.waarnemingen],
             "historie": melding_selectors.melding_historie(melding=m),
-            "notities": Notitie.objects.filter(melding=m).select_related("auteur"),
+            "notities": selectors.melding_notities(melding_id=m.pk),
             "hotspots": hotspot_selectors.melding_hotspots(melding_id=m.pk),
             "hotspot_keuzes": hotspot_selectors.hotspot_keuzes(meldingen=[m]).get(m.pk, []),
             "kandidaten": melding_selectors.melding_dubbel_kandidaten(melding_ids=ids).get(m.pk, []),
-            "duplicaten": m.duplicaten.order_by("ontvangen_op"),
+            "duplicaten": melding_selectors.melding_duplicaten(melding=m),
             "omgeving": omgeving,
-            "fotos": m.fotos.all(),
+            "fotos": melding_selectors.melding_fotos(melding=m),
             "kaart": kaart,
             "afwijs_redenen": AFWIJS_REDENEN,
             "is_nieuw": m.status == MeldingStatus.NIEUW,

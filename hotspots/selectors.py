@@ -231,7 +231,7 @@ def hotspots_kaart(*, filter: HotspotFilter, rd_box: tuple[float, float, float, 
     with transaction.atomic(), connection.cursor() as cursor:
         # As for the meldingen map (kaart/selectors.py): PostGIS's planner costs would switch on a JIT
         # that compiles longer than the query runs. SET LOCAL, this transaction only.
-        cursor.execute("SELECT set_config('jit', 'off', true)")
+        cursor.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true)")
         cursor.execute(sql, tuple(params))
         (body,) = cursor.fetchone()
     return body.encode()

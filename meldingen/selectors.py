@@ -365,6 +365,15 @@ def melding_laatste_event_id(*, melding_id: int) -> int:
     return MeldingEvent.objects.filter(melding_id=melding_id).aggregate(m=Max("id"))["m"] or 0
 
 
+def melding_duplicaten(*, melding: Melding) -> QuerySet[Melding]:
+    """The reports marked as duplicates of this one, in order of filing."""
+    return melding.duplicaten.order_by("ontvangen_op")
+
+
+def melding_fotos(*, melding: Melding) -> QuerySet[MeldingFoto]:
+    return melding.fotos.all()
+
+
 def melding_foto(*, pk: int) -> MeldingFoto:
     return MeldingFoto.objects.select_related("melding").get(pk=pk)
 

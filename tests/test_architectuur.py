@@ -3,7 +3,8 @@ rows are read through that app's selectors (or queryset methods on its models) a
 services. Checked on the source with `ast`, so a new engineer learns the rule from a red test rather
 than from review:
 
-- `<Model>.objects` / `<Model>._default_manager` where the model belongs to another app;
+- `<Model>.objects` / `<Model>._default_manager` / `get_object_or_404(<Model>, …)` where the model
+  belongs to another app;
 - a string literal (raw SQL) naming another app's table.
 
 Model classes and table names come from Django's app registry, so a new model is covered without
@@ -40,6 +41,10 @@ REFERENTIEDATA = {
 
 # (module, other app) → why this module may query that app's tables.
 UITZONDERINGEN: dict[tuple[str, str], str] = {
+    ("coordinatie/views.py", "meldingen"): (
+        "views: the triage view loads its melding with get_object_or_404 until the triage service of "
+        "issue 12 item 5 takes the id and owns the read"
+    ),
     ("integrations/twilio/outbound.py", "meldingen"): (
         "lead: outbox. The SMS status texts poll MeldingEvent (sms_statusupdates) until the transactional "
         "outbox hands them the events (issue 12, item 1)"
@@ -54,6 +59,10 @@ def _bewaakt() -> list[type]:
         for model in apps.get_models(include_auto_created=True)
         if model._meta.app_label in APPS and model._meta.label not in REFERENTIEDATA
     ]
+
+
+# Django's shortcuts that query the model they are given.
+SNELKOPPELINGEN = {"get_object_or_404", "get_list_or_404"}
 
 
 def _eigen_modellen() -> dict[str, list[type]]:
@@ -127,12 +136,19 @@ def overtredingen() -> dict[tuple[str, str], list[str]]:
                 eigenaar = modellen.get(naam or "")
                 if eigenaar and eigenaar != app:
                     gevonden.setdefault((module, eigenaar), []).append(f"{module}:{node.lineno} {naam}.{node.attr}")
+            elif isinstance(node, ast.Call) and _naam(node.func) in SNELKOPPELINGEN and node.args:
+                naam = _naam(node.args[0])
+                eigenaar = modellen.get(naam or "")
+                if eigenaar and eigenaar != app:
+                    gevonden.setdefault((module, eigenaar), []).append(
+                        f"{module}:{node.lineno} {_naam(node.func)}({naam}, …)"
+                    )
         for regel, tekst in _strings(tree):
             for tabel in sorted(set(tabel_patroon.findall(tekst))):
                 eigenaar = tabellen[tabel]
                 if eigenaar != app:
                     gevonden.setdefault((module, eigenaar), []).append(f"{module}:{regel} SQL on {tabel}")
-    return gevonden
+    return {k: sorted(v, key=lambda r: int(r.split(":")[1].split()[0])) for k, v in gevonden.items()}
 
 
 def test_de_controle_kent_de_modellen_en_tabellen():
@@ -157,6 +173,7 @@ def test_de_controle_ziet_een_leesactie_op_andermans_tabel(tmp_path, monkeypatch
         "def f():\n"
         "    M.objects.count()\n"
         "    models.Hotspot._default_manager.all()\n"
+        "    get_object_or_404(M, pk=1)\n"
         "    return 'SELECT 1 FROM meldingen_meldingevent e'\n"
         "def g():\n"
         "    return 'kaart:grid:' + 'meldingen_versie'\n"
@@ -166,7 +183,8 @@ def test_de_controle_ziet_een_leesactie_op_andermans_tabel(tmp_path, monkeypatch
     assert sorted(gevonden) == [("kaart/verkeerd.py", "hotspots"), ("kaart/verkeerd.py", "meldingen")]
     assert gevonden[("kaart/verkeerd.py", "meldingen")] == [
         "kaart/verkeerd.py:4 M.objects",
-        "kaart/verkeerd.py:6 SQL on meldingen_meldingevent",
+        "kaart/verkeerd.py:6 get_object_or_404(M, …)",
+        "kaart/verkeerd.py:7 SQL on meldingen_meldingevent",
     ]
     assert gevonden[("kaart/verkeerd.py", "hotspots")] == ["kaart/verkeerd.py:5 models.Hotspot._default_manager"]
 
