@@ -5,7 +5,8 @@ than from review:
 
 - `<Model>.objects` / `<Model>._default_manager` / `get_object_or_404(<Model>, …)` where the model
   belongs to another app;
-- a string literal (raw SQL) naming another app's table.
+- a string literal (raw SQL) naming another app's table, or `<Model>._meta.db_table` of another app's
+  model (the same name spelled differently).
 
 Model classes and table names come from Django's app registry, so a new model is covered without
 touching this file. Exceptions are listed below, each with its reason; an exception that is no longer
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -136,6 +138,17 @@ def overtredingen() -> dict[tuple[str, str], list[str]]:
                 eigenaar = modellen.get(naam or "")
                 if eigenaar and eigenaar != app:
                     gevonden.setdefault((module, eigenaar), []).append(f"{module}:{node.lineno} {naam}.{node.attr}")
+            elif (
+                isinstance(node, ast.Attribute)
+                and node.attr == "db_table"
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "_meta"
+            ):
+                # `{Melding._meta.db_table}` in an f-string is the table's name by another spelling.
+                naam = _naam(node.value.value)
+                eigenaar = modellen.get(naam or "")
+                if eigenaar and eigenaar != app:
+                    gevonden.setdefault((module, eigenaar), []).append(f"{module}:{node.lineno} {naam}._meta.db_table")
             elif isinstance(node, ast.Call) and _naam(node.func) in SNELKOPPELINGEN and node.args:
                 naam = _naam(node.args[0])
                 eigenaar = modellen.get(naam or "")
@@ -163,8 +176,9 @@ def test_de_controle_kent_de_modellen_en_tabellen():
 
 
 def test_de_controle_ziet_een_leesactie_op_andermans_tabel(tmp_path, monkeypatch):
-    """The check itself, on a module written for the purpose: an ORM read and a raw SQL read of
-    meldingen in kaart are both found, a read of kaart's own name is not."""
+    """The check itself, on a module written for the purpose: every kind of read of another app's
+    tables is found, with its line; a string that only resembles a table name (a cache key, a
+    function name) is not."""
     app = tmp_path / "kaart"
     app.mkdir()
     (app / "verkeerd.py").write_text(
@@ -176,9 +190,10 @@ def test_de_controle_ziet_een_leesactie_op_andermans_tabel(tmp_path, monkeypatch
         "    get_object_or_404(M, pk=1)\n"
         "    return 'SELECT 1 FROM meldingen_meldingevent e'\n"
         "def g():\n"
+        "    h = f'SELECT 1 FROM {models.HotspotScore._meta.db_table}'\n"
         "    return 'kaart:grid:' + 'meldingen_versie'\n"
     )
-    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     gevonden = overtredingen()
     assert sorted(gevonden) == [("kaart/verkeerd.py", "hotspots"), ("kaart/verkeerd.py", "meldingen")]
     assert gevonden[("kaart/verkeerd.py", "meldingen")] == [
@@ -186,7 +201,10 @@ def test_de_controle_ziet_een_leesactie_op_andermans_tabel(tmp_path, monkeypatch
         "kaart/verkeerd.py:6 get_object_or_404(M, …)",
         "kaart/verkeerd.py:7 SQL on meldingen_meldingevent",
     ]
-    assert gevonden[("kaart/verkeerd.py", "hotspots")] == ["kaart/verkeerd.py:5 models.Hotspot._default_manager"]
+    assert gevonden[("kaart/verkeerd.py", "hotspots")] == [
+        "kaart/verkeerd.py:5 models.Hotspot._default_manager",
+        "kaart/verkeerd.py:9 models.HotspotScore._meta.db_table",
+    ]
 
 
 def test_elke_app_leest_alleen_zijn_eigen_tabellen():
