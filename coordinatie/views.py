@@ -1,5 +1,6 @@
 """The coordinator's working screen: the map beside the triage queue, the melding and hotspot pages and
-the audit trail. Thin: parsing in forms and kaart.filters, reads in selectors, writes in services."""
+the audit trail. Thin: parsing in forms and kaart.filters, reads in the selectors of the app that owns
+the rows (meldingen, hotspots, coordinatie), writes in services."""
 
 from __future__ import annotations
 
