@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meldingen.models import Melding
-from meldingen.services import meldcode_normalize
+from meldingen.selectors import melding_met_code
 from meldingen.workflow import AfwijsReden
 
 from .models import NOTITIE_MAX, InzagePagina
@@ -44,8 +43,7 @@ class TriageForm(forms.Form):
         if actie == TriageActie.AFWIJZEN and not data.get("reden"):
             self.add_error("reden", _("Kies een reden om af te wijzen."))
         if actie == TriageActie.DUBBEL:
-            code = meldcode_normalize(data.get("origineel") or "")
-            origineel = Melding.objects.filter(meldcode=code).first() if code else None
+            origineel = melding_met_code(meldcode=data.get("origineel") or "")
             if origineel is None:
                 self.add_error("origineel", _("Kies de melding waarvan dit een dubbele is."))
             data["origineel_melding"] = origineel

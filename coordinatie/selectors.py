@@ -1,169 +1,30 @@
-"""Reads of the coordination screens. The queue's per-melding suggestions (duplicate candidates, nearby
-hotspots) are one query each for the whole page, not one per melding."""
+"""Reads of the coordination screens. This app queries only its own tables (the audit trail); meldingen
+and hotspots are read through `meldingen.selectors` and `hotspots.selectors`, which the views call
+directly. What is here composes their answers for a page."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
-from django.db import connection
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import Q, QuerySet
 
-from hotspots.models import Hotspot, HotspotEvent, HotspotMelding, HotspotScore
-from hotspots.workflow import LEVEND
-from kaart.filters import MeldingFilter, meldingen_filteren
-from meldingen.models import Dagdeel, LocatieType, Melding, Waarneming
-from meldingen.workflow import MeldingStatus
+from hotspots.models import Hotspot
+from hotspots.selectors import hotspot_melding_ids
+from meldingen.models import Dagdeel
+from meldingen.selectors import (
+    locatie_type_labels,
+    meldingen_kenmerken,
+    meldingen_lijst,
+    meldingen_per_week,
+    waarneming_labels,
+)
 
-from .models import Inzage
+from .models import Inzage, Notitie
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-# "The system proposes candidates within 100 m and 14 days" (issue 5).
-DUBBEL_STRAAL_M = 100
-DUBBEL_DAGEN = 14
-MAX_KANDIDATEN = 5
-# A hotspot is offered for linking when its polygon lies this close to the melding.
-HOTSPOT_STRAAL_M = 100
-MAX_HOTSPOTS = 3
-# "Nearby reports" on the melding page.
-OMGEVING_STRAAL_M = 250
-OMGEVING_DAGEN = 90
-MAX_OMGEVING = 25
-_WGS84_GEOJSON = AsGeoJSON(Transform("locatie", 4326), precision=6)
-
-
-def wachtrij(*, filter: MeldingFilter) -> QuerySet[Melding]:
-    """New meldingen, oldest first, within the screen's filter (its own status filter is ignored: the
-    queue is what waits for triage)."""
-    qs = meldingen_filteren(Melding.objects.all(), dataclasses.replace(filter, status=(MeldingStatus.NIEUW,)))
-    return (
-        qs.select_related("buurt__wijk__stadsdeel", "locatie_type", "melder_rol")
-        .annotate(punt=Transform("locatie", 4326))
-        .order_by("ontvangen_op", "id")
-    )
-
-
-@dataclass(frozen=True)
-class Kandidaat:
-    id: int
-    meldcode: str
-    status: str
-    observed_at: dt.datetime
-    afstand_m: int
-    locatie_type: str
-
-
-_KANDIDATEN_SQL = f"""
-SELECT m.id, c.id, c.meldcode, c.status, c.observed_at, c.afstand, c.locatie_type_id
-FROM meldingen_melding m
-CROSS JOIN LATERAL (
-    SELECT c.id, c.meldcode, c.status, c.observed_at, c.locatie_type_id,
-           ST_Distance(c.locatie, m.locatie) AS afstand
-    FROM meldingen_melding c
-    WHERE c.id <> m.id
-      AND ST_DWithin(c.locatie, m.locatie, {DUBBEL_STRAAL_M})
-      AND c.observed_at BETWEEN m.observed_at - interval '{DUBBEL_DAGEN} days'
-                            AND m.observed_at + interval '{DUBBEL_DAGEN} days'
-      -- an original is an earlier report that is itself not rejected (nor a duplicate)
-      AND (c.ontvangen_op, c.id) < (m.ontvangen_op, m.id)
-      AND c.status <> 'afgewezen'
-    ORDER BY afstand, abs(extract(epoch FROM c.observed_at - m.observed_at)), c.id
-    LIMIT {MAX_KANDIDATEN}
-) c
-WHERE m.id = ANY(%s)
-ORDER BY m.id, c.afstand, c.id
-"""  # noqa: S608 (constants only)
-
-
-def dubbel_kandidaten(*, melding_ids: list[int]) -> dict[int, list[Kandidaat]]:
-    """Per melding: earlier reports within 100 m whose observation lies within 14 days of its own,
-    nearest first. A rejected report (duplicates included) is never an original."""
-    uit: dict[int, list[Kandidaat]] = defaultdict(list)
-    if not melding_ids:
-        return uit
-    with connection.cursor() as cursor:
-        cursor.execute(_KANDIDATEN_SQL, [list(melding_ids)])
-        for mid, cid, code, status, observed, afstand, lt in cursor.fetchall():
-            uit[mid].append(Kandidaat(cid, code, status, observed, round(afstand), lt))
-    return uit
-
-
-@dataclass(frozen=True)
-class HotspotKeuze:
-    id: int
-    status: str
-    score: float
-    afstand_m: int
-    buurt_naam: str
-
-
-_HOTSPOTS_SQL = f"""
-SELECT m.id, h.id, h.status, h.score, h.afstand, h.naam
-FROM meldingen_melding m
-CROSS JOIN LATERAL (
-    SELECT h.id, h.status, h.score, ST_Distance(h.polygon, m.locatie) AS afstand, coalesce(b.naam, '') AS naam
-    FROM hotspots_hotspot h
-    LEFT JOIN meldingen_buurt b ON b.code = h.buurt_id
-    WHERE h.status = ANY(%s) AND ST_DWithin(h.polygon, m.locatie, {HOTSPOT_STRAAL_M})
-      AND NOT EXISTS (SELECT 1 FROM hotspots_hotspotmelding hm WHERE hm.hotspot_id = h.id AND hm.melding_id = m.id)
-    ORDER BY afstand, h.score DESC, h.id
-    LIMIT {MAX_HOTSPOTS}
-) h
-WHERE m.id = ANY(%s)
-ORDER BY m.id, h.afstand, h.id
-"""  # noqa: S608 (constants only)
-
-
-def hotspot_keuzes(*, melding_ids: list[int]) -> dict[int, list[HotspotKeuze]]:
-    """Per melding: living hotspots whose polygon lies within 100 m and that it is not yet part of."""
-    uit: dict[int, list[HotspotKeuze]] = defaultdict(list)
-    if not melding_ids:
-        return uit
-    with connection.cursor() as cursor:
-        cursor.execute(_HOTSPOTS_SQL, [sorted(LEVEND), list(melding_ids)])
-        for mid, hid, status, score, afstand, naam in cursor.fetchall():
-            uit[mid].append(HotspotKeuze(hid, status, score, round(afstand), naam))
-    return uit
-
-
-def melding_voor_staf(*, pk: int) -> Melding:
-    return (
-        Melding.objects.select_related("buurt__wijk__stadsdeel", "locatie_type", "melder_rol", "duplicaat_van")
-        .annotate(punt=Transform("locatie", 4326))
-        .get(pk=pk)
-    )
-
-
-def melding_historie(*, melding: Melding):
-    return melding.events.select_related("actor").order_by("created_at", "id")
-
-
-def melding_hotspots(*, melding: Melding) -> QuerySet[Hotspot]:
-    ids = HotspotMelding.objects.filter(melding=melding).values("hotspot_id")
-    return Hotspot.objects.filter(pk__in=ids).select_related("buurt").order_by("-score", "id")
-
-
-def meldingen_in_de_buurt(*, melding: Melding) -> list[Melding]:
-    """Other reports within 250 m and 90 days of this one's observation, nearest first."""
-    from django.contrib.gis.db.models.functions import Distance
-    from django.contrib.gis.measure import D
-
-    venster = dt.timedelta(days=OMGEVING_DAGEN)
-    return list(
-        Melding.objects.filter(
-            locatie__dwithin=(melding.locatie, D(m=OMGEVING_STRAAL_M)),
-            observed_at__range=(melding.observed_at - venster, melding.observed_at + venster),
-        )
-        .exclude(pk=melding.pk)
-        .select_related("locatie_type")
-        .annotate(afstand=Distance("locatie", melding.locatie), geojson=_WGS84_GEOJSON)
-        .order_by("afstand", "-observed_at")[:MAX_OMGEVING]
-    )
 
 
 # --- hotspot page ---------------------------------------------------------------------------
@@ -178,14 +39,7 @@ class Week:
 
 def hotspot_tijdlijn(*, hotspot: Hotspot) -> list[Week]:
     """Reports per week (Monday, Amsterdam time) of the hotspot's member meldingen, empty weeks included."""
-    rijen = (
-        Melding.objects.filter(pk__in=HotspotMelding.objects.filter(hotspot=hotspot).values("melding_id"))
-        .annotate(week=TruncWeek("observed_at", tzinfo=AMSTERDAM))
-        .values("week")
-        .annotate(n=Count("id"))
-        .order_by("week")
-    )
-    per_week = {r["week"].date(): r["n"] for r in rijen}
+    per_week = meldingen_per_week(ids=hotspot_melding_ids(hotspot=hotspot))
     if not per_week:
         return []
     hoogste = max(per_week.values())
@@ -214,43 +68,25 @@ def _aandelen(teller: Counter, labels: dict[str, str], totaal: int) -> list[Aand
 
 def hotspot_verdeling(*, hotspot: Hotspot) -> dict[str, list[Aandeel]]:
     """The members by place kind, observation (a report may have several) and part of the day."""
-    rijen = list(
-        Melding.objects.filter(pk__in=HotspotMelding.objects.filter(hotspot=hotspot).values("melding_id")).values_list(
-            "locatie_type_id", "waarnemingen", "dagdeel"
-        )
-    )
+    rijen = meldingen_kenmerken(ids=hotspot_melding_ids(hotspot=hotspot))
     totaal = len(rijen)
     types = Counter(r[0] for r in rijen)
     waarn = Counter(w for r in rijen for w in r[1])
     dagdelen = Counter(r[2] for r in rijen)
     return {
-        "locatie_type": _aandelen(types, {c.code: c.label for c in LocatieType.objects.all()}, totaal),
-        "waarneming": _aandelen(waarn, {c.code: c.label for c in Waarneming.objects.all()}, totaal),
+        "locatie_type": _aandelen(types, locatie_type_labels(), totaal),
+        "waarneming": _aandelen(waarn, waarneming_labels(), totaal),
         "dagdeel": _aandelen(dagdelen, {k: str(v) for k, v in Dagdeel.choices}, totaal),
     }
 
 
-def hotspot_leden(*, hotspot: Hotspot, limit: int = 100) -> list[Melding]:
-    return list(
-        Melding.objects.filter(pk__in=HotspotMelding.objects.filter(hotspot=hotspot).values("melding_id"))
-        .select_related("locatie_type")
-        .annotate(geojson=_WGS84_GEOJSON)
-        .order_by("-observed_at", "-id")[:limit]
-    )
+def hotspot_leden(*, hotspot: Hotspot, limit: int = 100) -> list:
+    """The newest members of the hotspot, with their point as GeoJSON, for its page and map."""
+    return meldingen_lijst(ids=hotspot_melding_ids(hotspot=hotspot), limit=limit)
 
 
-def hotspot_identiteit(*, hotspot: Hotspot) -> dict:
-    """Where the hotspot came from and went: its own events, hotspots merged into it or split from it,
-    and the one it was merged into."""
-    return {
-        "events": list(HotspotEvent.objects.filter(hotspot=hotspot).select_related("ander").order_by("as_of", "id")),
-        "verwijzingen": list(
-            HotspotEvent.objects.filter(ander=hotspot).exclude(hotspot=hotspot).order_by("as_of", "id")
-        ),
-        "samengevoegd_uit": list(Hotspot.objects.filter(samengevoegd_in=hotspot).order_by("id")),
-        "samengevoegd_in": hotspot.samengevoegd_in,
-        "scores": list(HotspotScore.objects.filter(hotspot=hotspot).order_by("-as_of")[:12]),
-    }
+def melding_notities(*, melding_id: int) -> QuerySet[Notitie]:
+    return Notitie.objects.filter(melding_id=melding_id).select_related("auteur")
 
 
 # --- audit trail ----------------------------------------------------------------------------

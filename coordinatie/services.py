@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from meldingen.models import Melding
+from meldingen.selectors import melding_status_vergrendeld, meldingen_met_ids
 from meldingen.services import melding_transition
 from meldingen.workflow import AfwijsReden, InvalidTransition, MeldingStatus
 
@@ -23,7 +24,7 @@ from .models import NOTITIE_MAX, Inzage, InzagePagina, Notitie
 def melding_accepteren(*, melding: Melding, actor: AbstractBaseUser) -> None:
     """Accepting is the triage step for a new melding. The workflow also allows afgehandeld →
     in_behandeling, but that is reopening, not triage: a stale queue must not reopen a closed case."""
-    huidig = Melding.objects.select_for_update().only("status").get(pk=melding.pk).status
+    huidig = melding_status_vergrendeld(pk=melding.pk)
     if huidig != MeldingStatus.NIEUW:
         raise InvalidTransition(huidig, MeldingStatus.IN_BEHANDELING)
     melding_transition(melding=melding, naar=MeldingStatus.IN_BEHANDELING, actor=actor)
@@ -44,11 +45,11 @@ def melding_dubbel_markeren(*, melding: Melding, origineel: Melding, actor: Abst
 
 def melding_hotspot_koppelen(*, melding: Melding, hotspot_id: int, actor: AbstractBaseUser) -> bool:
     """Adds the melding to a living hotspot by hand; False if it was already a member."""
-    from hotspots.models import Hotspot
+    from hotspots.selectors import hotspot_status
     from hotspots.services import hotspot_melding_koppelen
     from hotspots.workflow import LEVEND
 
-    status = Hotspot.objects.filter(pk=hotspot_id).values_list("status", flat=True).first()
+    status = hotspot_status(pk=hotspot_id)
     if status is None:
         raise ValidationError({"hotspot": [_("Deze hotspot bestaat niet.")]})
     if status not in LEVEND:
@@ -122,7 +123,7 @@ def meldingen_bulk(
     """Applies one triage step to each selected melding, each in its own transaction: one melding that
     moved on meanwhile (another coordinator was quicker) fails alone and is reported, the rest goes on."""
     resultaat = BulkResultaat()
-    for melding in Melding.objects.filter(pk__in=melding_ids).order_by("ontvangen_op", "id"):
+    for melding in meldingen_met_ids(ids=melding_ids):
         try:
             with transaction.atomic():
                 if actie == BulkActie.ACCEPTEREN:

@@ -1,5 +1,6 @@
 """The coordinator's working screen: the map beside the triage queue, the melding and hotspot pages and
-the audit trail. Thin: parsing in forms and kaart.filters, reads in selectors, writes in services."""
+the audit trail. Thin: parsing in forms and kaart.filters, reads in the selectors of the app that owns
+the rows (meldingen, hotspots, coordinatie), writes in services."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -22,14 +22,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import coordinatie_vereist, inzage_vereist, rol_vereist, triage_vereist
 from accounts.roles import mag_triageren
-from hotspots.models import Hotspot, HotspotMelding
+from hotspots import selectors as hotspot_selectors
+from hotspots.models import Hotspot
 from kaart.filters import MeldingFilter, melding_filter_uit_query
-from meldingen.models import Buurt, Kanaal, LocatieType, MelderRol, Melding, MeldingFoto, Stadsdeel, Waarneming, Wijk
+from meldingen import selectors as melding_selectors
+from meldingen.models import Melding, MeldingFoto
 from meldingen.workflow import InvalidTransition, MeldingStatus
 
 from . import selectors, services
 from .forms import AFWIJS_REDENEN, BulkForm, InzageFilterForm, TriageActie, TriageForm
-from .models import InzagePagina, Notitie
+from .models import InzagePagina
 
 WACHTRIJ_PER_PAGINA = 25
 INZAGE_PER_PAGINA = 50
@@ -50,16 +52,7 @@ KAART_HOTSPOTS_URL = "/api/v1/hotspots"
 def _filter_velden(filter: MeldingFilter) -> list[dict]:
     """The filter controls with their options, the current choice marked. A choice of several values
     (from a shared URL, `status=nieuw,afgewezen`) stays one extra option so the URL survives a submit."""
-    opties = {
-        "stadsdeel": list(Stadsdeel.objects.values_list("code", "naam")),
-        "wijk": [(c, f"{n} ({c})") for c, n in Wijk.objects.values_list("code", "naam")],
-        "buurt": [(c, f"{n} ({c})") for c, n in Buurt.objects.values_list("code", "naam")],
-        "locatie_type": [(c.code, c.label) for c in LocatieType.objects.all()],
-        "waarneming": [(c.code, c.label) for c in Waarneming.objects.all()],
-        "status": list(MeldingStatus.choices),
-        "kanaal": list(Kanaal.choices),
-        "melder_rol": [(c.code, c.label) for c in MelderRol.objects.all()],
-    }
+    opties = melding_selectors.filter_keuzes()
     labels = {
         "stadsdeel": _("Stadsdeel"),
         "wijk": _("Wijk"),
@@ -84,10 +77,6 @@ def _filter_velden(filter: MeldingFilter) -> list[dict]:
     return velden
 
 
-def _waarneming_labels() -> dict[str, str]:
-    return {c.code: c.label for c in Waarneming.objects.all()}
-
-
 def _terug(request, standaard: str) -> str:
     """Where a triage form returns to: the screen with its filter, never another site."""
     volgende = request.POST.get("volgende", "")
@@ -107,14 +96,16 @@ def werkscherm(request):
     except ValidationError as exc:
         fouten = exc.message_dict
         filter = MeldingFilter()
-    pagina = Paginator(selectors.wachtrij(filter=filter), WACHTRIJ_PER_PAGINA).get_page(request.GET.get("pagina"))
+    pagina = Paginator(melding_selectors.meldingen_wachtrij(filter=filter), WACHTRIJ_PER_PAGINA).get_page(
+        request.GET.get("pagina")
+    )
     ids = [m.pk for m in pagina.object_list]
-    kandidaten = selectors.dubbel_kandidaten(melding_ids=ids)
-    hotspots = selectors.hotspot_keuzes(melding_ids=ids)
+    kandidaten = melding_selectors.melding_dubbel_kandidaten(melding_ids=ids)
+    hotspots = hotspot_selectors.hotspot_keuzes(meldingen=pagina.object_list)
     services.inzagen_vastleggen(
         meldingen=list(pagina.object_list), gebruiker=request.user, pagina=InzagePagina.WACHTRIJ
     )
-    labels = _waarneming_labels()
+    labels = melding_selectors.waarneming_labels()
     items = [
         {
             "melding": m,
@@ -226,11 +217,11 @@ def _geojson(features: list[dict]) -> dict:
 @coordinatie_vereist
 def melding(request, pk: int):
     try:
-        m = selectors.melding_voor_staf(pk=pk)
+        m = melding_selectors.melding_voor_staf(pk=pk)
     except Melding.DoesNotExist:
         raise Http404 from None
     services.inzage_vastleggen(melding=m, gebruiker=request.user)
-    omgeving = selectors.meldingen_in_de_buurt(melding=m)
+    omgeving = melding_selectors.meldingen_in_de_buurt(melding=m)
     kaart = _geojson(
         [
             {
@@ -260,15 +251,15 @@ def melding(request, pk: int):
         {
             "nav": "werkscherm",
             "melding": m,
-            "waarnemingen": [_waarneming_labels().get(c, c) for c in m.waarnemingen],
-            "historie": selectors.melding_historie(melding=m),
-            "notities": Notitie.objects.filter(melding=m).select_related("auteur"),
-            "hotspots": selectors.melding_hotspots(melding=m),
-            "hotspot_keuzes": selectors.hotspot_keuzes(melding_ids=ids).get(m.pk, []),
-            "kandidaten": selectors.dubbel_kandidaten(melding_ids=ids).get(m.pk, []),
-            "duplicaten": m.duplicaten.order_by("ontvangen_op"),
+            "waarnemingen": [melding_selectors.waarneming_labels().get(c, c) for c in m.waarnemingen],
+            "historie": melding_selectors.melding_historie(melding=m),
+            "notities": selectors.melding_notities(melding_id=m.pk),
+            "hotspots": hotspot_selectors.melding_hotspots(melding_id=m.pk),
+            "hotspot_keuzes": hotspot_selectors.hotspot_keuzes(meldingen=[m]).get(m.pk, []),
+            "kandidaten": melding_selectors.melding_dubbel_kandidaten(melding_ids=ids).get(m.pk, []),
+            "duplicaten": melding_selectors.melding_duplicaten(melding=m),
             "omgeving": omgeving,
-            "fotos": m.fotos.all(),
+            "fotos": melding_selectors.melding_fotos(melding=m),
             "kaart": kaart,
             "afwijs_redenen": AFWIJS_REDENEN,
             "is_nieuw": m.status == MeldingStatus.NIEUW,
@@ -279,12 +270,11 @@ def melding(request, pk: int):
 @require_GET
 @coordinatie_vereist
 def hotspot(request, pk: int):
-    h = get_object_or_404(Hotspot.objects.select_related("buurt__wijk__stadsdeel", "samengevoegd_in"), pk=pk)
-    polygon = (
-        Hotspot.objects.filter(pk=pk)
-        .annotate(g=AsGeoJSON(Transform("polygon", 4326), precision=6))
-        .values_list("g", flat=True)[0]
-    )
+    try:
+        h = hotspot_selectors.hotspot_voor_staf(pk=pk)
+    except Hotspot.DoesNotExist:
+        raise Http404 from None
+    polygon = h.polygon_geojson
     leden = selectors.hotspot_leden(hotspot=h)
     kaart = _geojson(
         [{"type": "Feature", "geometry": json.loads(polygon), "properties": {"soort": "hotspot", "trend": h.trend}}]
@@ -311,8 +301,8 @@ def hotspot(request, pk: int):
             "tijdlijn": selectors.hotspot_tijdlijn(hotspot=h),
             "verdeling": selectors.hotspot_verdeling(hotspot=h),
             "leden": leden,
-            "aantal_leden": HotspotMelding.objects.filter(hotspot=h).count(),
-            "identiteit": selectors.hotspot_identiteit(hotspot=h),
+            "aantal_leden": hotspot_selectors.hotspot_aantal_leden(hotspot=h),
+            "identiteit": hotspot_selectors.hotspot_identiteit(hotspot=h),
             "kaart": kaart,
         },
     )
@@ -323,7 +313,10 @@ def hotspot(request, pk: int):
 def foto(request, pk: int):
     """A reporter's photo, to the roles that may see it, each view in the audit trail. The file sits in
     private storage; in production the web server sends it from an internal location (FOTO_SERVEREN)."""
-    f = get_object_or_404(MeldingFoto.objects.select_related("melding"), pk=pk)
+    try:
+        f = melding_selectors.melding_foto(pk=pk)
+    except MeldingFoto.DoesNotExist:
+        raise Http404 from None
     modus = settings.FOTO_SERVEREN
     if not f.bestand or (modus == "django" and not f.bestand.storage.exists(f.bestand.name)):
         raise Http404

@@ -16,10 +16,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import CoordinatieToegang
+from hotspots.selectors import hotspots_kaart
 
 from .filters import hotspot_filter_uit_query, melding_filter_uit_query
 from .kaartbeeld import PAGINA_GROOTTE, bbox_uit_query, kaartbeeld_uit_query
-from .selectors import Pagina, hotspots_kaart, meldingen_kaart_grid_gecached, meldingen_kaart_punten
+from .selectors import Pagina, meldingen_kaart_grid_gecached, meldingen_kaart_punten
 
 
 def _geojson(body: bytes) -> HttpResponse:

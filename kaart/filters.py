@@ -19,59 +19,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 
-from hotspots.workflow import LEVEND, HotspotStatus
-from meldingen.models import Buurt, Kanaal, LocatieType, MelderRol, Melding, Stadsdeel, Waarneming, Wijk
-from meldingen.workflow import MeldingStatus
+from hotspots.selectors import HotspotFilter
+from hotspots.workflow import HotspotStatus
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# The filter objects and the filtering belong to the apps whose rows they select; this module only
+# parses a query string into them. Re-exported for the callers that know them from here.
+from meldingen.selectors import FILTER_CODE_VELDEN as CODE_PARAMETERS
+from meldingen.selectors import FILTER_VELDEN as PARAMETERS
+from meldingen.selectors import MeldingFilter, codes_bestaand, meldingen_filteren
+
+__all__ = [
+    "CODE_PARAMETERS",
+    "PARAMETERS",
+    "HotspotFilter",
+    "MeldingFilter",
+    "hotspot_filter_uit_query",
+    "melding_filter_uit_query",
+    "meldingen_filteren",
+]
+
 # More values than this in one parameter is not a filter anybody clicked together.
 MAX_WAARDEN = 100
-
-CODE_PARAMETERS = ("stadsdeel", "wijk", "buurt", "locatie_type", "waarneming", "status", "kanaal", "melder_rol")
-PARAMETERS = ("van", "tot", *CODE_PARAMETERS)
-
-
-@dataclass(frozen=True)
-class MeldingFilter:
-    """A validated filter. Code tuples are sorted and without duplicates, so two URLs that mean the
-    same give equal filters (and the same `als_query()`)."""
-
-    van: dt.date | None = None
-    tot: dt.date | None = None
-    stadsdeel: tuple[str, ...] = ()
-    wijk: tuple[str, ...] = ()
-    buurt: tuple[str, ...] = ()
-    locatie_type: tuple[str, ...] = ()
-    waarneming: tuple[str, ...] = ()
-    status: tuple[str, ...] = ()
-    kanaal: tuple[str, ...] = ()
-    melder_rol: tuple[str, ...] = ()
-
-    @property
-    def is_leeg(self) -> bool:
-        return all(not getattr(self, f.name) for f in fields(self))
-
-    def als_dict(self) -> dict[str, str]:
-        """The filter as query parameters (only those set), codes comma-joined, dates ISO."""
-        uit: dict[str, str] = {}
-        for name in PARAMETERS:
-            value = getattr(self, name)
-            if not value:
-                continue
-            uit[name] = value.isoformat() if isinstance(value, dt.date) else ",".join(value)
-        return uit
-
-    def als_query(self) -> str:
-        """The query string (without `?`) that `melding_filter_uit_query` reads back to this filter;
-        empty for the empty filter. Commas stay readable in the URL."""
-        return urlencode(self.als_dict(), safe=",")
 
 
 _LABELS = {
@@ -87,24 +58,7 @@ _LABELS = {
 
 
 def _bekende_codes(name: str, codes: tuple[str, ...]) -> set[str]:
-    """Which of `codes` exist. Only the codes asked for are looked up (by primary key), so an
-    unfiltered map costs no query here."""
-    if name == "status":
-        return set(codes) & set(MeldingStatus.values)
-    if name == "kanaal":
-        return set(codes) & set(Kanaal.values)
-    # PostgreSQL text cannot hold a NUL byte: asked for, it raises instead of finding nothing (a 500
-    # found by the schema fuzzer). No code contains one, so such a value is simply unknown.
-    codes = tuple(code for code in codes if "\x00" not in code)
-    model = {
-        "stadsdeel": Stadsdeel,
-        "wijk": Wijk,
-        "buurt": Buurt,
-        "locatie_type": LocatieType,
-        "waarneming": Waarneming,
-        "melder_rol": MelderRol,
-    }[name]
-    return set(model.objects.filter(pk__in=codes).values_list("pk", flat=True))
+    return codes_bestaand(soort=name, codes=codes)
 
 
 def _waarden(querydict: Mapping, name: str) -> list[str]:
@@ -163,52 +117,6 @@ def melding_filter_uit_query(querydict: Mapping) -> MeldingFilter:
     if errors:
         raise ValidationError(errors)
     return MeldingFilter(van=van, tot=tot, **codes)
-
-
-def _begin_van_dag(dag: dt.date) -> dt.datetime:
-    return dt.datetime.combine(dag, dt.time.min, tzinfo=AMSTERDAM)
-
-
-def meldingen_filteren(queryset: QuerySet[Melding], filter: MeldingFilter) -> QuerySet[Melding]:
-    """The meldingen of `queryset` that match `filter`.
-
-    Areas are resolved through the buurt (`buurt_id IN (subquery)`), not by geometry: every melding
-    is placed in its buurt at intake, and a code comparison is far cheaper than ST_Contains.
-    """
-    f = filter
-    qs = queryset
-    if f.van:
-        qs = qs.filter(observed_at__gte=_begin_van_dag(f.van))
-    if f.tot:
-        # Inclusive: up to the start of the next day in Amsterdam (23 or 25 hours on DST days).
-        qs = qs.filter(observed_at__lt=_begin_van_dag(f.tot + dt.timedelta(days=1)))
-    if f.buurt:
-        qs = qs.filter(buurt_id__in=f.buurt)
-    if f.wijk:
-        qs = qs.filter(buurt_id__in=Buurt.objects.filter(wijk_id__in=f.wijk).values("code"))
-    if f.stadsdeel:
-        qs = qs.filter(buurt_id__in=Buurt.objects.filter(wijk__stadsdeel_id__in=f.stadsdeel).values("code"))
-    if f.locatie_type:
-        qs = qs.filter(locatie_type_id__in=f.locatie_type)
-    if f.waarneming:
-        qs = qs.filter(waarnemingen__overlap=list(f.waarneming))
-    if f.status:
-        qs = qs.filter(status__in=f.status)
-    if f.kanaal:
-        qs = qs.filter(kanaal__in=f.kanaal)
-    if f.melder_rol:
-        qs = qs.filter(melder_rol_id__in=f.melder_rol)
-    return qs
-
-
-@dataclass(frozen=True)
-class HotspotFilter:
-    """Filter of GET /api/v1/hotspots. Without `status`: the living hotspots (`LEVEND`)."""
-
-    status: tuple[str, ...] = tuple(sorted(LEVEND))
-    stadsdeel: tuple[str, ...] = ()
-    wijk: tuple[str, ...] = ()
-    buurt: tuple[str, ...] = ()
 
 
 def hotspot_filter_uit_query(querydict: Mapping) -> HotspotFilter:

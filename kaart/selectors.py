@@ -1,5 +1,9 @@
 """Map data for the coordinator screen: GeoJSON assembled by PostgreSQL, returned as bytes.
 
+The meldingen themselves come from `meldingen.selectors` as querysets whose SQL is embedded here
+(`_sql`); this module writes the aggregation and the JSON around them and names no table of another
+app but the areas (tests/test_architectuur.py). Hotspot polygons: `hotspots.selectors.hotspots_kaart`.
+
 Every function here answers with one query whose single row is the complete response body (built
 with json_build_object / json_agg / ST_AsGeoJSON). Python neither loops over features nor parses the
 JSON again; at 100,000 meldingen that is the difference between a few and a few hundred milliseconds
@@ -24,9 +28,8 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from meldingen.models import RD_SRID, Melding
+from meldingen.selectors import MeldingFilter, meldingen_alle, meldingen_gefilterd, meldingen_versie
 from meldingen.workflow import MeldingStatus
-
-from .filters import HotspotFilter, MeldingFilter, meldingen_filteren
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +44,7 @@ def _sql(queryset: QuerySet) -> tuple[str, tuple]:
 
 
 def _meldingen(*, filter: MeldingFilter, rd_box: RdBox | None) -> QuerySet[Melding]:
-    qs = meldingen_filteren(Melding.objects.order_by(), filter)
+    qs = meldingen_gefilterd(filter=filter)
     if rd_box is not None:
         # `&&` against an RD rectangle: exact for points, and answered by the GiST index on locatie.
         box = Polygon.from_bbox(rd_box)
@@ -120,16 +123,6 @@ def meldingen_kaart_grid(*, filter: MeldingFilter, rd_box: RdBox | None, cel_m: 
     return _one(sql, all_params)
 
 
-def meldingen_versie() -> str:
-    """Changes whenever a melding is filed or changes status: every creation and every status change
-    writes a MeldingEvent (meldingen/services.py), and every melding has an id. Two primary-key
-    lookups, well under a millisecond."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT (SELECT max(id) FROM meldingen_meldingevent), (SELECT max(id) FROM meldingen_melding)")
-        event_id, melding_id = cursor.fetchone()
-    return f"{event_id or 0}.{melding_id or 0}"
-
-
 def meldingen_kaart_grid_gecached(*, filter: MeldingFilter, rd_box: RdBox | None, cel_m: int) -> bytes:
     """`meldingen_kaart_grid` through the cache, keyed by the data version (`meldingen_versie`).
 
@@ -181,6 +174,9 @@ def meldingen_kaart_punten(*, filter: MeldingFilter, rd_box: RdBox, pagina: Pagi
     # Only ids are collected for the count and the page (a dense 10 km view holds 60,000 and more);
     # the page's 501 rows are then read by primary key.
     inner, params = _sql(_meldingen(filter=filter, rd_box=rd_box).values_list("id"))
+    rijen, rij_params = _sql(
+        meldingen_alle().values_list("id", "meldcode", "status", "locatie_type_id", "kanaal", "observed_at", "locatie")
+    )
     sql = f"""
         WITH m AS MATERIALIZED ({inner}),
         p AS (
@@ -190,7 +186,7 @@ def meldingen_kaart_punten(*, filter: MeldingFilter, rd_box: RdBox, pagina: Pagi
         q AS (
             SELECT r.id, r.meldcode, r.status, r.locatie_type_id, r.kanaal, r.observed_at, r.locatie,
                    row_number() OVER (ORDER BY r.id DESC) AS rang
-            FROM meldingen_melding r JOIN p ON p.id = r.id
+            FROM ({rijen}) r JOIN p ON p.id = r.id
         )
         SELECT json_build_object(
             'type', 'FeatureCollection',
@@ -212,61 +208,8 @@ def meldingen_kaart_punten(*, filter: MeldingFilter, rd_box: RdBox, pagina: Pagi
     n = pagina.grootte
     # One row more than the page tells whether there is a next page without a second query.
     offset = 0 if pagina.na is not None else (pagina.nummer - 1) * n
-    all_params = (*params, pagina.na, pagina.na, n + 1, offset, n, pagina.volgende_basis, n, n)
+    all_params = (*params, pagina.na, pagina.na, n + 1, offset, *rij_params, n, pagina.volgende_basis, n, n)
     return _one(sql, all_params)
-
-
-def hotspots_kaart(*, filter: HotspotFilter, rd_box: RdBox | None = None) -> bytes:
-    """Hotspot polygons (WGS84) with the properties of `hotspots.selectors.hotspots_geojson`,
-    highest score first.
-
-    Area filters select hotspots whose polygon intersects the area, not only those whose centroid's
-    buurt is in it: a hotspot on a square split by a buurt border matters to both sides, and
-    displacement across a border is exactly what coordinators must see (DOMAIN.md). Values within a
-    parameter are alternatives; different parameters must all hold, as in `kaart.filters`.
-    """
-    where = ["h.status = ANY(%s)"]
-    params: list = [list(filter.status)]
-    gebieden = (
-        ("buurt", "SELECT geometrie FROM meldingen_buurt WHERE code = ANY(%s)"),
-        ("wijk", "SELECT geometrie FROM meldingen_wijk WHERE code = ANY(%s)"),
-        ("stadsdeel", "SELECT geometrie FROM meldingen_stadsdeel WHERE code = ANY(%s)"),
-    )
-    for name, area_sql in gebieden:
-        codes = getattr(filter, name)
-        if codes:
-            exists = f"EXISTS (SELECT 1 FROM ({area_sql}) g WHERE ST_Intersects(g.geometrie, h.polygon))"  # noqa: S608
-            where.append(exists)
-            params.append(list(codes))
-    if rd_box is not None:
-        where.append("ST_Intersects(h.polygon, ST_MakeEnvelope(%s, %s, %s, %s, %s))")
-        params.extend([*rd_box, RD_SRID])
-    sql = f"""
-        SELECT json_build_object(
-            'type', 'FeatureCollection',
-            'features', coalesce(json_agg(json_build_object(
-                'type', 'Feature',
-                'id', h.id,
-                'geometry', ST_AsGeoJSON(ST_Transform(h.polygon, 4326), 6)::json,
-                'properties', json_build_object(
-                    'id', h.id,
-                    'score', round(h.score::numeric, 3),
-                    'meldingen', h.aantal_meldingen,
-                    'status', h.status,
-                    'buurt_code', h.buurt_id,
-                    'trend', h.trend,
-                    'dagen', h.aantal_dagen,
-                    'eerste_melding', h.eerste_melding,
-                    'laatste_melding', h.laatste_melding,
-                    'locatie_types', h.locatie_types,
-                    'waarnemingen', h.waarnemingen
-                )
-            ) ORDER BY h.score DESC, h.id), '[]'::json)
-        )::text
-        FROM hotspots_hotspot h
-        WHERE {" AND ".join(where)}
-    """  # noqa: S608
-    return _one(sql, tuple(params))
 
 
 def _one(sql: str, params: tuple) -> bytes:

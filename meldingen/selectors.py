@@ -1,16 +1,41 @@
-"""Reads of meldingen that are more than a one-liner."""
+"""Reads of meldingen: every query on this app's tables that another app needs lives here (or in a
+`MeldingQuerySet` method). Other apps call these; raw SQL elsewhere reads meldingen only through
+`geteld_relatie_sql` (tests/test_architectuur.py)."""
 
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
 import json
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, fields
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
+from django.contrib.gis.db.models.functions import AsGeoJSON, Distance, Transform
+from django.contrib.gis.measure import D
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext as _
 
-from .models import RD_SRID, Buurt, Melding, MeldingEvent
+from .models import (
+    RD_SRID,
+    Buurt,
+    Kanaal,
+    LocatieType,
+    MelderRol,
+    Melding,
+    MeldingEvent,
+    MeldingFoto,
+    Stadsdeel,
+    Waarneming,
+    Wijk,
+)
 from .services import meldcode_normalize
 from .workflow import PUBLIC_LABELS, AfwijsReden, MeldingStatus
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def geteld_sql(alias: str = "") -> str:
@@ -18,6 +43,13 @@ def geteld_sql(alias: str = "") -> str:
     bench): the one place outside the queryset that spells out which meldingen count."""
     p = f"{alias}." if alias else ""
     return f"{p}status <> '{MeldingStatus.AFGEWEZEN.value}' AND {p}duplicaat_van_id IS NULL"
+
+
+def geteld_relatie_sql() -> str:
+    """The counted meldingen as a relation for another app's raw SQL (`FROM {geteld_relatie_sql()} m`),
+    so the hotspot SQL names neither this app's table nor the rule. A plain subquery: PostgreSQL pulls
+    it up into the outer query, so the indexes on locatie and observed_at serve as before."""
+    return f"(SELECT * FROM {Melding._meta.db_table} WHERE {geteld_sql()})"  # noqa: S608 (our own names)
 
 
 @dataclass(frozen=True)
@@ -109,3 +141,315 @@ def buurt_codes_voor_punten(punten: list[tuple[float, float]]) -> list[str | Non
             [RD_SRID, [p[0] for p in punten], [p[1] for p in punten]],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+# --- the coordinator's filter -----------------------------------------------------------------
+
+# The parameters of `MeldingFilter`, in URL order; `kaart.filters` parses them from a query string.
+FILTER_CODE_VELDEN = ("stadsdeel", "wijk", "buurt", "locatie_type", "waarneming", "status", "kanaal", "melder_rol")
+FILTER_VELDEN = ("van", "tot", *FILTER_CODE_VELDEN)
+
+
+@dataclass(frozen=True)
+class MeldingFilter:
+    """A validated filter on meldingen (the coordinator's map and queue). Code tuples are sorted and
+    without duplicates, so two URLs that mean the same give equal filters (and the same `als_query()`).
+    Built from a query string by `kaart.filters.melding_filter_uit_query`; applied by `meldingen_filteren`."""
+
+    van: dt.date | None = None
+    tot: dt.date | None = None
+    stadsdeel: tuple[str, ...] = ()
+    wijk: tuple[str, ...] = ()
+    buurt: tuple[str, ...] = ()
+    locatie_type: tuple[str, ...] = ()
+    waarneming: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    kanaal: tuple[str, ...] = ()
+    melder_rol: tuple[str, ...] = ()
+
+    @property
+    def is_leeg(self) -> bool:
+        return all(not getattr(self, f.name) for f in fields(self))
+
+    def als_dict(self) -> dict[str, str]:
+        """The filter as query parameters (only those set), codes comma-joined, dates ISO."""
+        uit: dict[str, str] = {}
+        for name in FILTER_VELDEN:
+            value = getattr(self, name)
+            if not value:
+                continue
+            uit[name] = value.isoformat() if isinstance(value, dt.date) else ",".join(value)
+        return uit
+
+    def als_query(self) -> str:
+        """The query string (without `?`) that `kaart.filters.melding_filter_uit_query` reads back to
+        this filter; empty for the empty filter. Commas stay readable in the URL."""
+        return urlencode(self.als_dict(), safe=",")
+
+
+_CODE_MODELLEN = {
+    "stadsdeel": Stadsdeel,
+    "wijk": Wijk,
+    "buurt": Buurt,
+    "locatie_type": LocatieType,
+    "waarneming": Waarneming,
+    "melder_rol": MelderRol,
+}
+
+
+def codes_bestaand(*, soort: str, codes: tuple[str, ...]) -> set[str]:
+    """Which of `codes` exist as a `soort` (an area, a code list, a status or a channel). Only the codes
+    asked for are looked up (by primary key), so an unfiltered map costs no query here."""
+    if soort == "status":
+        return set(codes) & set(MeldingStatus.values)
+    if soort == "kanaal":
+        return set(codes) & set(Kanaal.values)
+    # PostgreSQL text cannot hold a NUL byte: asked for, it raises instead of finding nothing (a 500
+    # found by the schema fuzzer). No code contains one, so such a value is simply unknown.
+    codes = tuple(code for code in codes if "\x00" not in code)
+    if not codes:
+        return set()
+    return set(_CODE_MODELLEN[soort].objects.filter(pk__in=codes).values_list("pk", flat=True))
+
+
+def filter_keuzes() -> dict[str, list[tuple[str, str]]]:
+    """The options of every filter control as (code, label), in the filter's order."""
+    return {
+        "stadsdeel": list(Stadsdeel.objects.values_list("code", "naam")),
+        "wijk": [(c, f"{n} ({c})") for c, n in Wijk.objects.values_list("code", "naam")],
+        "buurt": [(c, f"{n} ({c})") for c, n in Buurt.objects.values_list("code", "naam")],
+        "locatie_type": [(c.code, c.label) for c in LocatieType.objects.all()],
+        "waarneming": [(c.code, c.label) for c in Waarneming.objects.all()],
+        "status": list(MeldingStatus.choices),
+        "kanaal": list(Kanaal.choices),
+        "melder_rol": [(c.code, c.label) for c in MelderRol.objects.all()],
+    }
+
+
+def _begin_van_dag(dag: dt.date) -> dt.datetime:
+    return dt.datetime.combine(dag, dt.time.min, tzinfo=AMSTERDAM)
+
+
+def meldingen_filteren(queryset: QuerySet[Melding], filter: MeldingFilter) -> QuerySet[Melding]:
+    """The meldingen of `queryset` that match `filter`.
+
+    Areas are resolved through the buurt (`buurt_id IN (subquery)`), not by geometry: every melding
+    is placed in its buurt at intake, and a code comparison is far cheaper than ST_Contains.
+    """
+    f = filter
+    qs = queryset
+    if f.van:
+        qs = qs.filter(observed_at__gte=_begin_van_dag(f.van))
+    if f.tot:
+        # Inclusive: up to the start of the next day in Amsterdam (23 or 25 hours on DST days).
+        qs = qs.filter(observed_at__lt=_begin_van_dag(f.tot + dt.timedelta(days=1)))
+    if f.buurt:
+        qs = qs.filter(buurt_id__in=f.buurt)
+    if f.wijk:
+        qs = qs.filter(buurt_id__in=Buurt.objects.filter(wijk_id__in=f.wijk).values("code"))
+    if f.stadsdeel:
+        qs = qs.filter(buurt_id__in=Buurt.objects.filter(wijk__stadsdeel_id__in=f.stadsdeel).values("code"))
+    if f.locatie_type:
+        qs = qs.filter(locatie_type_id__in=f.locatie_type)
+    if f.waarneming:
+        qs = qs.filter(waarnemingen__overlap=list(f.waarneming))
+    if f.status:
+        qs = qs.filter(status__in=f.status)
+    if f.kanaal:
+        qs = qs.filter(kanaal__in=f.kanaal)
+    if f.melder_rol:
+        qs = qs.filter(melder_rol_id__in=f.melder_rol)
+    return qs
+
+
+def meldingen_gefilterd(*, filter: MeldingFilter) -> QuerySet[Melding]:
+    """All meldingen matching `filter`, unordered (for the map's SQL to embed)."""
+    return meldingen_filteren(Melding.objects.order_by(), filter)
+
+
+def meldingen_alle() -> QuerySet[Melding]:
+    """Every melding, unordered: the map embeds its SQL to read a page of rows by primary key."""
+    return Melding.objects.order_by()
+
+
+# --- the coordinator's queue and melding page --------------------------------------------------
+
+# "The system proposes candidates within 100 m and 14 days" (issue 5).
+DUBBEL_STRAAL_M = 100
+DUBBEL_DAGEN = 14
+MAX_KANDIDATEN = 5
+# "Nearby reports" on the melding page.
+OMGEVING_STRAAL_M = 250
+OMGEVING_DAGEN = 90
+MAX_OMGEVING = 25
+_WGS84_GEOJSON = AsGeoJSON(Transform("locatie", 4326), precision=6)
+
+
+def meldingen_wachtrij(*, filter: MeldingFilter) -> QuerySet[Melding]:
+    """New meldingen, oldest first, within the screen's filter (its own status filter is ignored: the
+    queue is what waits for triage)."""
+    qs = meldingen_filteren(Melding.objects.all(), dataclasses.replace(filter, status=(MeldingStatus.NIEUW,)))
+    return (
+        qs.select_related("buurt__wijk__stadsdeel", "locatie_type", "melder_rol")
+        .annotate(punt=Transform("locatie", 4326))
+        .order_by("ontvangen_op", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Kandidaat:
+    id: int
+    meldcode: str
+    status: str
+    observed_at: dt.datetime
+    afstand_m: int
+    locatie_type: str
+
+
+_KANDIDATEN_SQL = f"""
+SELECT m.id, c.id, c.meldcode, c.status, c.observed_at, c.afstand, c.locatie_type_id
+FROM {Melding._meta.db_table} m
+CROSS JOIN LATERAL (
+    SELECT c.id, c.meldcode, c.status, c.observed_at, c.locatie_type_id,
+           ST_Distance(c.locatie, m.locatie) AS afstand
+    FROM {Melding._meta.db_table} c
+    WHERE c.id <> m.id
+      AND ST_DWithin(c.locatie, m.locatie, {DUBBEL_STRAAL_M})
+      AND c.observed_at BETWEEN m.observed_at - interval '{DUBBEL_DAGEN} days'
+                            AND m.observed_at + interval '{DUBBEL_DAGEN} days'
+      -- an original is an earlier report that itself counts (not rejected, not a duplicate)
+      AND (c.ontvangen_op, c.id) < (m.ontvangen_op, m.id)
+      AND {geteld_sql("c")}
+    ORDER BY afstand, abs(extract(epoch FROM c.observed_at - m.observed_at)), c.id
+    LIMIT {MAX_KANDIDATEN}
+) c
+WHERE m.id = ANY(%s)
+ORDER BY m.id, c.afstand, c.id
+"""  # noqa: S608 (constants only)
+
+
+def melding_dubbel_kandidaten(*, melding_ids: list[int]) -> dict[int, list[Kandidaat]]:
+    """Per melding: earlier reports within 100 m whose observation lies within 14 days of its own,
+    nearest first. A rejected report (duplicates included) is never an original. One query for the
+    whole page."""
+    uit: dict[int, list[Kandidaat]] = defaultdict(list)
+    if not melding_ids:
+        return uit
+    with connection.cursor() as cursor:
+        cursor.execute(_KANDIDATEN_SQL, [list(melding_ids)])
+        for mid, cid, code, status, observed, afstand, lt in cursor.fetchall():
+            uit[mid].append(Kandidaat(cid, code, status, observed, round(afstand), lt))
+    return uit
+
+
+def melding_voor_staf(*, pk: int) -> Melding:
+    return (
+        Melding.objects.select_related("buurt__wijk__stadsdeel", "locatie_type", "melder_rol", "duplicaat_van")
+        .annotate(punt=Transform("locatie", 4326))
+        .get(pk=pk)
+    )
+
+
+def melding_met_code(*, meldcode: str) -> Melding | None:
+    code = meldcode_normalize(meldcode)
+    return Melding.objects.filter(meldcode=code).first() if code else None
+
+
+def meldingen_met_ids(*, ids) -> QuerySet[Melding]:
+    """The meldingen with these ids (a list or an id subquery), in order of filing."""
+    return Melding.objects.filter(pk__in=ids).order_by("ontvangen_op", "id")
+
+
+def melding_status_vergrendeld(*, pk: int) -> str:
+    """The melding's status with its row locked until the end of the caller's transaction."""
+    return Melding.objects.select_for_update().only("status").get(pk=pk).status
+
+
+def melding_historie(*, melding: Melding) -> QuerySet[MeldingEvent]:
+    return melding.events.select_related("actor").order_by("created_at", "id")
+
+
+def melding_laatste_event_id(*, melding_id: int) -> int:
+    return MeldingEvent.objects.filter(melding_id=melding_id).aggregate(m=Max("id"))["m"] or 0
+
+
+def melding_duplicaten(*, melding: Melding) -> QuerySet[Melding]:
+    """The reports marked as duplicates of this one, in order of filing."""
+    return melding.duplicaten.order_by("ontvangen_op")
+
+
+def melding_fotos(*, melding: Melding) -> QuerySet[MeldingFoto]:
+    return melding.fotos.all()
+
+
+def melding_foto(*, pk: int) -> MeldingFoto:
+    return MeldingFoto.objects.select_related("melding").get(pk=pk)
+
+
+def meldingen_in_de_buurt(*, melding: Melding) -> list[Melding]:
+    """Other reports within 250 m and 90 days of this one's observation, nearest first."""
+    venster = dt.timedelta(days=OMGEVING_DAGEN)
+    return list(
+        Melding.objects.filter(
+            locatie__dwithin=(melding.locatie, D(m=OMGEVING_STRAAL_M)),
+            observed_at__range=(melding.observed_at - venster, melding.observed_at + venster),
+        )
+        .exclude(pk=melding.pk)
+        .select_related("locatie_type")
+        .annotate(afstand=Distance("locatie", melding.locatie), geojson=_WGS84_GEOJSON)
+        .order_by("afstand", "-observed_at")[:MAX_OMGEVING]
+    )
+
+
+def waarneming_labels() -> dict[str, str]:
+    return {c.code: c.label for c in Waarneming.objects.all()}
+
+
+def locatie_type_labels() -> dict[str, str]:
+    return {c.code: c.label for c in LocatieType.objects.all()}
+
+
+# --- a set of meldingen given by an id subquery (a hotspot's members) ------------------------------
+
+
+def meldingen_per_week(*, ids) -> dict[dt.date, int]:
+    """How many of the meldingen `ids` (a list or an id subquery) were observed per week (Monday,
+    Amsterdam time); only weeks with reports."""
+    rijen = (
+        Melding.objects.filter(pk__in=ids)
+        .annotate(week=TruncWeek("observed_at", tzinfo=AMSTERDAM))
+        .values("week")
+        .annotate(n=Count("id"))
+        .order_by("week")
+    )
+    return {r["week"].date(): r["n"] for r in rijen}
+
+
+def meldingen_kenmerken(*, ids) -> list[tuple[str, list[str], str]]:
+    """(locatie_type, waarnemingen, dagdeel) of each of the meldingen `ids`."""
+    return list(Melding.objects.filter(pk__in=ids).values_list("locatie_type_id", "waarnemingen", "dagdeel"))
+
+
+def meldingen_lijst(*, ids, limit: int) -> list[Melding]:
+    """The newest `limit` of the meldingen `ids`, with their point as WGS84 GeoJSON (`geojson`)."""
+    return list(
+        Melding.objects.filter(pk__in=ids)
+        .select_related("locatie_type")
+        .annotate(geojson=_WGS84_GEOJSON)
+        .order_by("-observed_at", "-id")[:limit]
+    )
+
+
+# --- map data version -------------------------------------------------------------------------
+
+
+def meldingen_versie() -> str:
+    """Changes whenever a melding is filed or changes status: every creation and every status change
+    writes a MeldingEvent (meldingen/services.py), and every melding has an id. Two primary-key
+    lookups, well under a millisecond."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT max(id) FROM {MeldingEvent._meta.db_table}), (SELECT max(id) FROM {Melding._meta.db_table})"  # noqa: S608
+        )
+        event_id, melding_id = cursor.fetchone()
+    return f"{event_id or 0}.{melding_id or 0}"

@@ -19,6 +19,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
 
 from meldingen.models import RD_SRID
+from meldingen.selectors import geteld_relatie_sql
 
 # 60 days, not 90: a new place is found sooner and a place that went quiet leaves sooner (the quality
 # bench: PAI 103 → 123, SF capture stays above 50 %).
@@ -55,7 +56,7 @@ BUREN = _offsets(EPS_M / CEL_M)
 BUREN_VALUES = ",".join(f"({dx},{dy})" for dx, dy in BUREN)
 DISC_M2 = len(BUREN) * CEL_M * CEL_M
 
-# Step 1: the window's candidates (not afgewezen, not a duplicate) with their cell, buurt and wijk, read in
+# Step 1: the window's counted meldingen (meldingen.selectors: not afgewezen, not a duplicate) with their cell, buurt and wijk, read in
 # one sequential pass (the window is most of the table when it matters).
 VENSTER_SQL = f"""
 CREATE TEMP TABLE hotspot_venster ON COMMIT DROP AS
@@ -64,9 +65,8 @@ SELECT id, x, y, observed_at, buurt_id, locatie_type_id, waarnemingen,
 FROM (
     SELECT m.id, ST_X(m.locatie) AS x, ST_Y(m.locatie) AS y, date_part('epoch', m.observed_at) AS t,
            m.observed_at, m.buurt_id, m.locatie_type_id, m.waarnemingen
-    FROM meldingen_melding m
+    FROM {geteld_relatie_sql()} m
     WHERE m.observed_at > %(start)s AND m.observed_at <= %(as_of)s
-      AND m.status <> 'afgewezen' AND m.duplicaat_van_id IS NULL
     -- a fence for the planner: the geometry is decoded once per row, not once per use of x and y
     OFFSET 0
 ) m

@@ -7,6 +7,8 @@ import logging
 from django.core.cache import cache
 from django.db import connection
 
+from meldingen.selectors import geteld_relatie_sql
+
 from ..workflow import LEVEND
 from .clustering import EPS_M, MINPOINTS_VLOER, VENSTER_DAGEN
 
@@ -14,10 +16,10 @@ logger = logging.getLogger(__name__)
 
 # One statement: the strongest living hotspot whose polygon holds the melding (GiST on the polygon)
 # gets it as a member; counts and the last report move at once, score and trend at the next recompute.
-ASSIGN_SQL = """
+ASSIGN_SQL = f"""
 WITH m AS (
-    SELECT id, locatie, observed_at FROM meldingen_melding
-    WHERE id = %(melding_id)s AND status <> 'afgewezen' AND duplicaat_van_id IS NULL
+    SELECT m.id, m.locatie, m.observed_at FROM {geteld_relatie_sql()} m
+    WHERE m.id = %(melding_id)s
 ),
 h AS (
     SELECT h.id FROM hotspots_hotspot h, m
@@ -34,22 +36,21 @@ UPDATE hotspots_hotspot SET aantal_meldingen = aantal_meldingen + 1,
        laatste_melding = greatest(laatste_melding, (SELECT observed_at FROM m))
 WHERE id IN (SELECT hotspot_id FROM ins)
 RETURNING id
-"""
+"""  # noqa: S608 (our own SQL; values are parameters)
 
 # Outside every hotspot: count the counted meldingen within EPS_M over the window (GiST on locatie)
 # against the buurt's threshold from the last recompute, and register a candidate when it is reached.
 KANDIDAAT_SQL = f"""
 WITH m AS (
-    SELECT m.id, m.locatie, m.observed_at, m.buurt_id FROM meldingen_melding m
-    WHERE m.id = %(melding_id)s AND m.status <> 'afgewezen' AND m.duplicaat_van_id IS NULL
+    SELECT m.id, m.locatie, m.observed_at, m.buurt_id FROM {geteld_relatie_sql()} m
+    WHERE m.id = %(melding_id)s
       AND NOT EXISTS (SELECT 1 FROM hotspots_hotspotmelding hm WHERE hm.melding_id = m.id)
 ),
 telling AS (
     SELECT m.id, coalesce(d.minpoints, {MINPOINTS_VLOER}) AS k,
-           (SELECT count(*) FROM meldingen_melding w
+           (SELECT count(*) FROM {geteld_relatie_sql()} w
             WHERE ST_DWithin(w.locatie, m.locatie, {EPS_M})
-              AND w.observed_at > m.observed_at - interval '{VENSTER_DAGEN} days'
-              AND w.status <> 'afgewezen' AND w.duplicaat_van_id IS NULL) AS n
+              AND w.observed_at > m.observed_at - interval '{VENSTER_DAGEN} days') AS n
     FROM m LEFT JOIN hotspots_hotspotdrempel d ON d.buurt_id = m.buurt_id
 )
 INSERT INTO hotspots_hotspotkandidaat (melding_id, buren, minpoints, geregistreerd_op)

@@ -18,7 +18,6 @@ from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 from geopy.exc import GeopyError
 
@@ -26,9 +25,9 @@ from integrations.geocoding import get_geocoder
 from integrations.models import SmsAbonnement, SmsBericht, SmsGesprek
 from meldingen.anonymity import scrub, truncate_to_hour
 from meldingen.intake import Plek, adres_zoeken
-from meldingen.models import Kanaal, LocatieType, MeldingEvent, Waarneming
+from meldingen.models import Kanaal, LocatieType, Waarneming
 from meldingen.ratelimit import ThrottleOnbereikbaar, hour_counter_hit
-from meldingen.selectors import melding_public_status
+from meldingen.selectors import melding_laatste_event_id, melding_public_status
 from meldingen.services import melding_create
 from meldingen.validation import MeldingInvoer, code_list
 
@@ -236,7 +235,7 @@ class _Diensten:
     def abonneren(self, melding_id: int, taal: str) -> None:
         aangemaakt = truncate_to_hour(self._nu)
         # The resident already knows the melding was received; updates start after its first event.
-        laatste = MeldingEvent.objects.filter(melding_id=melding_id).aggregate(m=Max("id"))["m"] or 0
+        laatste = melding_laatste_event_id(melding_id=melding_id)
         SmsAbonnement.objects.create(
             melding_id=melding_id,
             nummer_versleuteld=nummer_versleutelen(self._van),

@@ -58,3 +58,18 @@ def test_niet_aan_een_opgeloste_of_onbekende_hotspot(als, client):
     )
     assert "Deze hotspot bestaat niet" in response.content.decode()
     assert not HotspotMelding.objects.filter(melding=melding).exists()
+
+
+def test_hotspotkeuzes_voor_de_hele_pagina_in_een_query(django_assert_num_queries):
+    from hotspots.selectors import hotspot_keuzes
+
+    meldingen = [MeldingFactory(latlon=DAM) for _ in range(3)]
+    buiten = MeldingFactory(latlon=(52.3125, 4.9530))  # Bijlmer, far from the Dam
+    dichtbij = maak_hotspot(meldingen[0])
+    HotspotMelding.objects.create(hotspot=dichtbij, melding=meldingen[1], handmatig=True, gekoppeld_door="x")
+    with django_assert_num_queries(1):
+        keuzes = hotspot_keuzes(meldingen=[*meldingen, buiten])
+    # offered where near and not yet a member; the member and the far one get nothing
+    assert [k.id for k in keuzes[meldingen[0].pk]] == [dichtbij.pk] == [k.id for k in keuzes[meldingen[2].pk]]
+    assert meldingen[1].pk not in keuzes
+    assert buiten.pk not in keuzes

@@ -7,10 +7,10 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.roles import Rol
-from coordinatie import selectors
 from coordinatie.models import Notitie
-from kaart.filters import MeldingFilter
+from meldingen import selectors
 from meldingen.models import Melding, MeldingEvent
+from meldingen.selectors import MeldingFilter
 from tests.factories import BIJLMERPLEIN, DAM, PLEIN_40_45, MeldingFactory
 from tests.hotspots.conftest import verschoven
 
@@ -44,7 +44,7 @@ def test_wachtrij_filter_op_soort_plek_en_kanaal():
     a = MeldingFactory(locatie_type_id="garagebox", kanaal="sms")
     MeldingFactory(locatie_type_id="garagebox", kanaal="web")
     MeldingFactory(locatie_type_id="speelplek", kanaal="sms")
-    assert list(selectors.wachtrij(filter=MeldingFilter(locatie_type=("garagebox",), kanaal=("sms",)))) == [a]
+    assert list(selectors.meldingen_wachtrij(filter=MeldingFilter(locatie_type=("garagebox",), kanaal=("sms",)))) == [a]
 
 
 def test_een_fout_filter_wordt_gemeld_en_de_pagina_blijft_werken(als, client):
@@ -126,7 +126,7 @@ def test_dubbel_kandidaten_binnen_100_meter_en_14_dagen():
     afgewezen = MeldingFactory(observed_at=t, ontvangen_op=uur(9), status="afgewezen", afwijs_reden="spam")
     later = MeldingFactory(observed_at=t, ontvangen_op=uur(0))  # filed after it: it is the duplicate, not the original
     # when
-    kandidaten = selectors.dubbel_kandidaten(melding_ids=[nieuw.pk])[nieuw.pk]
+    kandidaten = selectors.melding_dubbel_kandidaten(melding_ids=[nieuw.pk])[nieuw.pk]
     # then: the nearest first, nothing too far, too old, rejected or later
     assert [k.meldcode for k in kandidaten] == [naast.meldcode, dichtbij.meldcode]
     assert 5 <= kandidaten[0].afstand_m <= 15
@@ -137,7 +137,7 @@ def test_dubbel_kandidaten_binnen_100_meter_en_14_dagen():
 def test_kandidaten_voor_de_hele_pagina_in_een_query(django_assert_num_queries):
     meldingen = [MeldingFactory(ontvangen_op=uur(i)) for i in range(5)]
     with django_assert_num_queries(1):
-        uit = selectors.dubbel_kandidaten(melding_ids=[m.pk for m in meldingen])
+        uit = selectors.melding_dubbel_kandidaten(melding_ids=[m.pk for m in meldingen])
     # the newest has the four filed before it; the oldest has none
     assert len(uit[meldingen[0].pk]) == 4
     assert meldingen[4].pk not in uit
