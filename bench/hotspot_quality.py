@@ -4,10 +4,10 @@ Usage (its own database; the bench wipes meldingen and hotspots there)::
 
     DATABASE_URL=postgis://…/ww_q .venv/bin/python bench/hotspot_quality.py [--seeds 1,2] [--eps 150] …
 
-1. Synthetic scenarios (``bench/hotspot_scenario.py``) over the real buurten: per scenario and seed,
+1. Synthetic scenarios (``demo/scenario.py``) over the real buurten: per scenario and seed,
    wipe, write the scenario, run the real ``hotspots.services.hotspot_recompute(as_of=…)`` once on an
    empty hotspot table, and score the living hotspots with the matching rule of
-   ``hotspot_scenario.beoordelen`` (recall over the planted hotspots active at as-of, precision over
+   ``demo.scenario.beoordelen`` (recall over the planted hotspots active at as-of, precision over
    the living hotspots). Then the next 30 days' reports: hit rate of the union of the living
    polygons, its area share of the city's land (CBS ``oppervlakte_land_ha``), PAI = hit rate / area
    share, and the same for a kernel-density baseline given the same area.
@@ -37,7 +37,7 @@ choose the bandwidth, all printed:
 * ``hind``: the best of ``--kde-h`` after seeing the test period, an upper bound no analyst has.
 
 Recall counts the planted places an oracle could tell from the background in the method's window
-(``hotspot_scenario.toetsen``, a Poisson test at p < 0.001 with the generator's own background rate);
+(``demo.scenario.toetsen``, a Poisson test at p < 0.001 with the generator's own background rate);
 the others are printed as excluded, with recall over all of them beside it. ``--details`` lists every
 missed and excluded place (counts, radius, buurt, the buurt's k from ``hotspots_hotspotdrempel``, the
 largest disc count of the method's core test around it, the oracle's test), every false positive and
@@ -74,11 +74,11 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from bench import hotspot_scenario as hs  # noqa: E402
+from demo import scenario as hs  # noqa: E402
+from demo.services import UUR_WEIGHTS  # noqa: E402
 from hotspots import services  # noqa: E402
 from hotspots.services.clustering import ClusterParameters  # noqa: E402
 from hotspots.workflow import LEVEND  # noqa: E402
-from meldingen.demo import UUR_WEIGHTS  # noqa: E402
 from meldingen.models import RD_SRID  # noqa: E402
 from meldingen.selectors import buurt_codes_voor_punten  # noqa: E402
 from meldingen.services import point_rd  # noqa: E402

@@ -147,8 +147,8 @@ PAREN = "\n    UNION ALL\n    ".join(PAREN_SQL.format(g=g) for g in range(4))
 
 
 def _dubbel_sql(p: ClusterParameters) -> str:
-    paare = "".join(PAAR_SQL.format(g=g) for g in range(4))
-    return f"""{paare}
+    paar_tabellen = "".join(PAAR_SQL.format(g=g) for g in range(4))
+    return f"""{paar_tabellen}
 CREATE TEMP TABLE hotspot_dubbel ON COMMIT DROP AS
 SELECT DISTINCT a AS id FROM (
     {PAREN}
