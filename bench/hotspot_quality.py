@@ -1,8 +1,9 @@
 """The quality bar of the hotspot detection (issue 4): recall, precision and predictive accuracy.
 
-Usage (its own database; the bench wipes meldingen and hotspots there)::
+Usage (its own database, default ``ww_hotspot_quality``, created on first use; ``BENCH_DATABASE_URL``
+overrides; the bench wipes meldingen and hotspots there)::
 
-    DATABASE_URL=postgis://…/ww_q .venv/bin/python bench/hotspot_quality.py [--seeds 1,2] [--eps 150] …
+    .venv/bin/python bench/hotspot_quality.py [--seeds 1,2] [--eps 150] [--parameter cel_m=50] …
 
 1. Synthetic scenarios (``demo/scenario.py``) over the real buurten: per scenario and seed,
    wipe, write the scenario, run the real ``hotspots.services.hotspot_recompute(as_of=…)`` once on an
@@ -65,11 +66,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
+from bench import harness  # noqa: E402 - after the path fix, so this runs as a plain script
 
-django.setup()
+# Its own database (the bench wipes meldingen and hotspots there): created, migrated and loaded with the
+# areas on first use.
+DEFAULT_DB_URL = "postgis://weerbarewijken:weerbarewijken@127.0.0.1:5432/ww_hotspot_quality"
+DB_URL = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB_URL)
+if __name__ == "__main__" and not {"-h", "--help"} & set(sys.argv[1:]):
+    harness.database_prepare(DB_URL)
+harness.django_setup(DB_URL)
 
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -156,7 +162,7 @@ def methode_maken(args) -> ClusterParameters:
 def database_controleren() -> None:
     naam = connection.settings_dict["NAME"]
     if naam in ("weerbarewijken", "weerbarewijken_bench") and not os.environ.get("HOTSPOT_QUALITY_WIPE_OK"):
-        raise SystemExit(f"refusing to wipe the database {naam!r}: set DATABASE_URL to a bench database")
+        raise SystemExit(f"refusing to wipe the database {naam!r}: set BENCH_DATABASE_URL to a bench database")
 
 
 def meldingen_wissen() -> None:
