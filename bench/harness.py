@@ -60,7 +60,8 @@ def pg_dbname(db_url: str) -> str:
 
 def manage(env: dict, *argv: str) -> None:
     t = time.monotonic()
-    subprocess.run([sys.executable, "manage.py", *argv], cwd=ROOT, env=env, check=True)  # noqa: S603
+    # its output is progress, like the rest on stderr: stdout is the report's
+    subprocess.run([sys.executable, "manage.py", *argv], cwd=ROOT, env=env, check=True, stdout=sys.stderr)  # noqa: S603
     log(f"manage.py {' '.join(argv)}: {time.monotonic() - t:.1f}s")
 
 

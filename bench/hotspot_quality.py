@@ -86,7 +86,7 @@ from hotspots import services  # noqa: E402
 from hotspots.services.clustering import ClusterParameters  # noqa: E402
 from hotspots.workflow import LEVEND  # noqa: E402
 from meldingen.models import RD_SRID  # noqa: E402
-from meldingen.selectors import buurt_codes_voor_punten  # noqa: E402
+from meldingen.selectors import buurt_codes_voor_punten, geteld_sql  # noqa: E402
 from meldingen.services import point_rd  # noqa: E402
 
 # Beside the city's area files (AREAS_SOURCE, the directory load_gebieden reads; ../shared/data by default).
@@ -181,18 +181,18 @@ def stad_land_m2() -> float:
         return float(cursor.fetchone()[0])
 
 
-TRAINING_SQL = """
+TRAINING_SQL = f"""
 SELECT ST_X(v.locatie), ST_Y(v.locatie), v.observed_at, v.buurt_id FROM meldingen_melding v
 WHERE v.observed_at > %(start)s AND v.observed_at <= %(as_of)s
-  AND v.status <> 'afgewezen' AND v.duplicaat_van_id IS NULL
+  AND {geteld_sql("v")}
   AND NOT EXISTS (
     SELECT 1 FROM meldingen_melding w
     WHERE ST_DWithin(w.locatie, v.locatie, %(m)s)
       AND w.observed_at >= v.observed_at - make_interval(mins => %(min)s)
       AND w.observed_at > %(start)s
       AND (w.observed_at, w.id) < (v.observed_at, v.id)
-      AND w.status <> 'afgewezen' AND w.duplicaat_van_id IS NULL)
-"""
+      AND {geteld_sql("w")})
+"""  # noqa: S608 (the counted rule only; values are parameters)
 
 
 def training(as_of: datetime) -> list[tuple[float, float, datetime, str]]:
