@@ -1,13 +1,14 @@
 """The quality bar of the hotspot detection (issue 4): recall, precision and predictive accuracy.
 
-Usage (its own database; the bench wipes meldingen and hotspots there)::
+Usage (its own database, default ``ww_hotspot_quality``, created on first use; ``BENCH_DATABASE_URL``
+overrides; the bench wipes meldingen and hotspots there)::
 
-    DATABASE_URL=postgis://…/ww_q .venv/bin/python bench/hotspot_quality.py [--seeds 1,2] [--eps 150] …
+    .venv/bin/python bench/hotspot_quality.py [--seeds 1,2] [--eps 150] [--parameter cel_m=50] …
 
-1. Synthetic scenarios (``bench/hotspot_scenario.py``) over the real buurten: per scenario and seed,
+1. Synthetic scenarios (``demo/scenario.py``) over the real buurten: per scenario and seed,
    wipe, write the scenario, run the real ``hotspots.services.hotspot_recompute(as_of=…)`` once on an
    empty hotspot table, and score the living hotspots with the matching rule of
-   ``hotspot_scenario.beoordelen`` (recall over the planted hotspots active at as-of, precision over
+   ``demo.scenario.beoordelen`` (recall over the planted hotspots active at as-of, precision over
    the living hotspots). Then the next 30 days' reports: hit rate of the union of the living
    polygons, its area share of the city's land (CBS ``oppervlakte_land_ha``), PAI = hit rate / area
    share, and the same for a kernel-density baseline given the same area.
@@ -37,57 +38,59 @@ choose the bandwidth, all printed:
 * ``hind``: the best of ``--kde-h`` after seeing the test period, an upper bound no analyst has.
 
 Recall counts the planted places an oracle could tell from the background in the method's window
-(``hotspot_scenario.toetsen``, a Poisson test at p < 0.001 with the generator's own background rate);
+(``demo.scenario.toetsen``, a Poisson test at p < 0.001 with the generator's own background rate);
 the others are printed as excluded, with recall over all of them beside it. ``--details`` lists every
 missed and excluded place (counts, radius, buurt, the buurt's k from ``hotspots_hotspotdrempel``, the
 largest disc count of the method's core test around it, the oracle's test), every false positive and
 the evidence behind each prospective bandwidth.
 
-Parameters of the method are changed in this process only (``--eps``, ``--minpoints-vloer``,
-``--venster``, ``--buffer``, ``--marge``, ``--achtergrond``, ``--drempel``): the bench re-executes the
-source of ``hotspots/services/clustering.py`` with those constants (and SQL variants) into that module,
-so the real code runs; a variant whose text is no longer in the source stops the bench. ``--bron REV``
-takes that source from git (e.g. HEAD) instead of the working tree. Exit status is 0 unless something
-crashes; PASS/MISS is printed, never raised.
+The method's parameters are data: ``hotspots.services.clustering.ClusterParameters`` (defaults = what
+the recompute runs). ``--eps``, ``--minpoints-vloer``, ``--venster``, ``--buffer``, ``--marge``,
+``--trend-min``, ``--drempel`` and ``--parameter naam=waarde`` (any other field) build a variant, which is
+passed to ``hotspot_recompute(as_of=…, parameters=…)``; nothing is patched. Exit status is 0 unless
+something crashes; PASS/MISS is printed, never raised.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import importlib
-import inspect
 import math
 import os
 import random
-import re
-import subprocess
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
+from bench import harness  # noqa: E402 - after the path fix, so this runs as a plain script
 
-django.setup()
+# Its own database (the bench wipes meldingen and hotspots there): created, migrated and loaded with the
+# areas on first use.
+DEFAULT_DB_URL = "postgis://weerbarewijken:weerbarewijken@127.0.0.1:5432/ww_hotspot_quality"
+DB_URL = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB_URL)
+if __name__ == "__main__" and not {"-h", "--help"} & set(sys.argv[1:]):
+    harness.database_prepare(DB_URL)
+harness.django_setup(DB_URL)
 
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from bench import hotspot_scenario as hs  # noqa: E402
+from demo import scenario as hs  # noqa: E402
+from demo.services import UUR_WEIGHTS  # noqa: E402
 from hotspots import services  # noqa: E402
+from hotspots.services.clustering import ClusterParameters  # noqa: E402
 from hotspots.workflow import LEVEND  # noqa: E402
-from meldingen.demo import UUR_WEIGHTS  # noqa: E402
 from meldingen.models import RD_SRID  # noqa: E402
-from meldingen.selectors import buurt_codes_voor_punten  # noqa: E402
+from meldingen.selectors import buurt_codes_voor_punten, geteld_sql  # noqa: E402
 from meldingen.services import point_rd  # noqa: E402
 
-SF_CSV = ROOT.parent / "shared" / "data" / "real" / "sf_drugs_2012.csv"
+# Beside the city's area files (AREAS_SOURCE, the directory load_gebieden reads; ../shared/data by default).
+SF_CSV = Path(settings.AREAS_SOURCE) / "real" / "sf_drugs_2012.csv"
 DAM = (52.3731, 4.8926)
 CEL_M = 50
 RECALL_DOEL = PRECISION_DOEL = 0.95
@@ -106,164 +109,60 @@ SCENARIOS = {
 }
 
 
-# --- the method's parameters, changed in this process only --------------------------------------------
-# Variants of the core threshold k(lambda), as f-string templates of hotspots/services/clustering.py.
-DREMPELS = {
-    # the method: lambda + m sqrt(lambda), the point itself included in the count
-    "sigma": "ceil({L} + {{MARGE_SIGMA}} * sqrt({L}))",
-    # the upper (1 - alpha) Poisson quantile of the *other* reports in the disc (Cornish-Fisher:
-    # lambda + z sqrt(lambda) + (z^2 - 1) / 6), plus the point itself; within one report of the exact
-    # quantile for lambda in 0.3..10 at z = 3.72 (alpha = 1e-4)
-    "poisson": "ceil(1 + {L} + ({{MARGE_SIGMA}}^2 - 1) / 6.0 + {{MARGE_SIGMA}} * sqrt({L}))",
-}
-# A per-buurt threshold: the larger of the wijk's k and the k of the population-based background (the
-# window's reports times the buurt's share of the city's inhabitants, spread over the buurt).
-BUURT_DREMPEL_SQL = """;
-DROP TABLE IF EXISTS hotspot_drempel_b;
-CREATE TEMP TABLE hotspot_drempel_b ON COMMIT DROP AS
-SELECT b.code AS buurt_id, b.wijk_id, d.k, greatest({{MINPOINTS_VLOER}}, {k_pop})::int AS k_pop
-FROM meldingen_buurt b JOIN hotspot_drempel d ON d.wijk_id = b.wijk_id
-CROSS JOIN (SELECT count(*) AS n FROM hotspot_venster) tot
-CROSS JOIN (SELECT sum(inwoners)::float AS inw FROM meldingen_buurt) bev;
-UPDATE hotspot_drempel_b SET k = greatest(k, k_pop)
-"""
-LAMBDA_POP = "(tot.n * coalesce(b.inwoners, 0) / bev.inw * {DISC_M2} / nullif(ST_Area(b.geometrie), 0))"
+# --- the method's parameters, as data --------------------------------------------------------------
+# The run's clustering parameters: the defaults of the recompute unless the command line changes them.
+METHODE = ClusterParameters()
 
 
-def _methode():
-    """The module that holds the clustering's constants and SQL (a package since the speed rewrite)."""
-    try:
-        return importlib.import_module("hotspots.services.clustering")
-    except ModuleNotFoundError:
-        return services
+def methode_label(methode: ClusterParameters) -> str:
+    """The changed parameters (or none), then all of them in the constants' names of clustering.py."""
+    anders = [f"{f.name}={getattr(methode, f.name)}" for f in fields(methode) if getattr(methode, f.name) != f.default]
+    waar = "hotspots.services.clustering.ClusterParameters"
+    kop = f"{', '.join(anders)} (otherwise the defaults of {waar})" if anders else f"the defaults of {waar}"
+    alles = " ".join(
+        f"{naam.upper()}={getattr(methode, naam)}"
+        for naam in ("eps_m", "minpoints_vloer", "marge_sigma", "venster_dagen", "buffer_m", "cel_m", "verbind_cellen")
+    )
+    return f"{kop}; {alles}"
 
 
-def _opnieuw_binden(module) -> None:
-    """Other modules imported functions and classes from the clustering module by name (recompute.py:
-    ``clusters_bepalen``); point them at the re-executed ones, so that no old function body runs with
-    the new module's constants."""
-    for naam, mod in list(sys.modules.items()):
-        if mod is module or not naam.startswith("hotspots"):
-            continue
-        for attr, waarde in list(vars(mod).items()):
-            if getattr(waarde, "__module__", None) == module.__name__ and attr in module.__dict__:
-                setattr(mod, attr, module.__dict__[attr])
+def _waarde(tekst: str, standaard):
+    if isinstance(standaard, str):
+        return tekst
+    if isinstance(standaard, int) and tekst.lstrip("-").isdigit():
+        return int(tekst)
+    return float(tekst)
 
 
-def methode_instellen(
-    *,
-    constanten: dict,
-    achtergrond: str,
-    drempel: str,
-    twee_pass: bool = False,
-    trend_min: int = 0,
-    bron_rev: str | None = None,
-) -> str:
-    """Re-executes the clustering module's source with other constants / SQL variants; returns a label.
-
-    ``achtergrond="bevolking"``: a cell's threshold is the larger of its wijk's k (as now) and the k
-    of its buurt's population-based background (reports come from where people live; a dense buurt in a
-    wijk with parks, water or offices has far more background than its wijk's mean).
-    ``drempel``: see DREMPELS. ``twee_pass``: the wijk's background is counted again without the
-    reports in the first pass's core cells, and the core test is run once more (a hotspot, or the place
-    it was chased from, no longer raises its own wijk's threshold). ``trend_min``: a cluster with fewer
-    counted reports than this in the last 14 days is `dalend` (so afkoelend), whatever the ratio to the
-    28 days before (a place that went quiet weeks ago otherwise stays actief: 0 against 0 is stabiel).
-    ``bron_rev``: the clustering source of that git revision instead of the working tree's (to measure
-    the committed method while someone is editing it).
-    Fails loudly when the source no longer has what a variant patches.
-    """
-    module = _methode()
-    if bron_rev:
-        pad = Path(module.__file__).resolve().relative_to(ROOT)
-        # the project's own repository; the revision is the caller's argument
-        git = ["git", "show", f"{bron_rev}:{pad}"]
-        bron = subprocess.run(git, cwd=ROOT, check=True, capture_output=True, text=True).stdout  # noqa: S603
-    else:
-        bron = inspect.getsource(module)
-
-    def vervang(oud: str, nieuw: str, *, regex: bool = False, aantal: int | None = None, nodig: bool = True) -> None:
-        nonlocal bron
-        bron, n = re.subn(oud if regex else re.escape(oud), nieuw, bron, flags=re.M | re.S)
-        if (nodig and n == 0) or (aantal is not None and n != aantal):
-            raise SystemExit(f"{module.__name__} has not the text this variant patches: {oud!r} ({n}x)")
-
-    for naam, waarde in constanten.items():
-        vervang(rf"^{naam} = .*?$", f"{naam} = {waarde!r}", regex=True, aantal=1)
-    if drempel == "poisson":
-        vervang(
-            r"ceil\(([^;()]+(?:\([^;()]*\)[^;()]*)*?) \+ \{MARGE_SIGMA\} \* sqrt\(",
-            r"ceil(1 + \1 + ({MARGE_SIGMA}^2 - 1) / 6.0 + {MARGE_SIGMA} * sqrt(",
-            regex=True,
+def methode_maken(args) -> ClusterParameters:
+    """ClusterParameters from the named options and any ``--parameter naam=waarde``."""
+    waarden = {
+        naam: waarde
+        for naam, waarde in (
+            ("eps_m", args.eps),
+            ("minpoints_vloer", args.minpoints_vloer),
+            ("venster_dagen", args.venster),
+            ("buffer_m", args.buffer),
+            ("marge_sigma", args.marge),
+            ("trend_min_14", args.trend_min),
+            ("drempel", args.drempel),
         )
-    if achtergrond == "bevolking":
-        k_pop = DREMPELS[drempel].format(L=LAMBDA_POP)
-        vervang(
-            r'(^DREMPEL_SQL = f"""\n.*?)\n"""',
-            r"\1" + BUURT_DREMPEL_SQL.format(k_pop=k_pop) + '"""',
-            regex=True,
-            aantal=1,
-        )
-        vervang(
-            "JOIN hotspot_drempel d ON d.wijk_id = v.wijk_id",
-            "JOIN meldingen_melding mm ON mm.id = v.id JOIN hotspot_drempel_b d ON d.buurt_id = mm.buurt_id",
-        )
-        # the first rewrite lowered the wijk's k after removing near-identical reports; keep up with it
-        vervang(
-            "WHERE x.wijk_id = d.wijk_id;\n",
-            "WHERE x.wijk_id = d.wijk_id;\n\nUPDATE hotspot_drempel_b db SET k = greatest(d.k, db.k_pop)"
-            " FROM hotspot_drempel d WHERE d.wijk_id = db.wijk_id;\n",
-            nodig=False,
-        )
-    exec(compile(bron, module.__file__, "exec"), module.__dict__)  # noqa: S102 -- the project's own source
-    _opnieuw_binden(module)
-    if twee_pass:
-        oud = "FROM hotspot_venster GROUP BY wijk_id"
-        if oud not in module.DREMPEL_SQL or "CREATE TEMP TABLE hotspot_kern" not in module.KERN_SQL:
-            raise SystemExit("--twee-pass: DREMPEL_SQL / KERN_SQL are not what this variant patches")
-        zonder_kern = (
-            "FROM hotspot_venster v WHERE NOT EXISTS"
-            " (SELECT 1 FROM hotspot_kern k WHERE k.cx = v.cx AND k.cy = v.cy) GROUP BY wijk_id"
-        )
-        tweede = module.DREMPEL_SQL.replace(oud, zonder_kern).strip().rstrip(";")
-        module.KERN_SQL = (
-            module.KERN_SQL.strip().rstrip(";")
-            + ";\nDROP TABLE hotspot_drempel;\n"
-            + tweede
-            + ";\nDROP TABLE hotspot_cel;\nDROP TABLE hotspot_kern;\n"
-            + module.KERN_SQL.strip()
-        )
-    if trend_min:
-        origineel = module.trend_bepalen
-
-        def trend_bepalen(n14: int, n28: int) -> str:
-            return "dalend" if n14 < trend_min else origineel(n14, n28)
-
-        module.trend_bepalen = trend_bepalen
-        _opnieuw_binden(module)
-    delen = [f"{k}={v}" for k, v in constanten.items()]
-    waar = f"as in hotspots/services/clustering.py{f' at {bron_rev}' if bron_rev else ''}"
-    if achtergrond == "wijk" and drempel == "sigma" and not twee_pass and not trend_min:
-        # The defaults run the code as it is: since 2026-11-22 it has the population background, the
-        # second pass and the 14-day minimum built in (the variants below patch the older text).
-        return ", ".join([*delen, waar])
-    delen += [f"background={achtergrond}", f"threshold={drempel}"]
-    delen += ["two-pass background"] if twee_pass else []
-    delen += [f"dalend below {trend_min} reports in 14 days"] if trend_min else []
-    return ", ".join([*delen, waar])
-
-
-def huidige_parameters() -> str:
-    m = _methode()
-    namen = ("EPS_M", "MINPOINTS_VLOER", "MARGE_SIGMA", "VENSTER_DAGEN", "BUFFER_M", "CEL_M", "VERBIND_CELLEN")
-    return " ".join(f"{n}={getattr(m, n)}" for n in namen if hasattr(m, n))
+        if waarde is not None
+    }
+    standaard = {f.name: f.default for f in fields(ClusterParameters)}
+    for paar in args.parameter:
+        naam, _, tekst = paar.partition("=")
+        if naam not in standaard or not tekst:
+            raise SystemExit(f"--parameter {paar!r}: expected naam=waarde, naam one of {', '.join(standaard)}")
+        waarden[naam] = _waarde(tekst, standaard[naam])
+    return ClusterParameters(**waarden)
 
 
 # --- database ---------------------------------------------------------------------------------------
 def database_controleren() -> None:
     naam = connection.settings_dict["NAME"]
     if naam in ("weerbarewijken", "weerbarewijken_bench") and not os.environ.get("HOTSPOT_QUALITY_WIPE_OK"):
-        raise SystemExit(f"refusing to wipe the database {naam!r}: set DATABASE_URL to a bench database")
+        raise SystemExit(f"refusing to wipe the database {naam!r}: set BENCH_DATABASE_URL to a bench database")
 
 
 def meldingen_wissen() -> None:
@@ -282,18 +181,18 @@ def stad_land_m2() -> float:
         return float(cursor.fetchone()[0])
 
 
-TRAINING_SQL = """
+TRAINING_SQL = f"""
 SELECT ST_X(v.locatie), ST_Y(v.locatie), v.observed_at, v.buurt_id FROM meldingen_melding v
 WHERE v.observed_at > %(start)s AND v.observed_at <= %(as_of)s
-  AND v.status <> 'afgewezen' AND v.duplicaat_van_id IS NULL
+  AND {geteld_sql("v")}
   AND NOT EXISTS (
     SELECT 1 FROM meldingen_melding w
     WHERE ST_DWithin(w.locatie, v.locatie, %(m)s)
       AND w.observed_at >= v.observed_at - make_interval(mins => %(min)s)
       AND w.observed_at > %(start)s
       AND (w.observed_at, w.id) < (v.observed_at, v.id)
-      AND w.status <> 'afgewezen' AND w.duplicaat_van_id IS NULL)
-"""
+      AND {geteld_sql("w")})
+"""  # noqa: S608 (the counted rule only; values are parameters)
 
 
 def training(as_of: datetime) -> list[tuple[float, float, datetime, str]]:
@@ -302,10 +201,10 @@ def training(as_of: datetime) -> list[tuple[float, float, datetime, str]]:
         cursor.execute(
             TRAINING_SQL,
             {
-                "start": as_of - timedelta(days=_methode().VENSTER_DAGEN),
+                "start": as_of - timedelta(days=METHODE.venster_dagen),
                 "as_of": as_of,
-                "m": _methode().BIJNA_GELIJK_M,
-                "min": _methode().BIJNA_GELIJK_MIN,
+                "m": METHODE.bijna_gelijk_m,
+                "min": METHODE.bijna_gelijk_min,
             },
         )
         return cursor.fetchall()
@@ -521,20 +420,20 @@ def schijf_telling(h: hs.Geplant, rijen, k_per_buurt: dict[str, int]) -> tuple[i
     that count (a cell's k is the highest of its reports' buurten, as the method takes it), and the
     counted reports in those of its cells that pass
     (a cluster's members are the reports in its core cells; it needs MINPOINTS_VLOER of them)."""
-    m = _methode()
+    m = METHODE
     f = h.huidig
     cellen: dict[tuple[int, int], int] = {}
     buurten: dict[tuple[int, int], set] = {}
     eigen = set()
     for x, y, _t, buurt in rijen:
-        c = (math.floor(x / m.CEL_M), math.floor(y / m.CEL_M))
+        c = (math.floor(x / m.cel_m), math.floor(y / m.cel_m))
         cellen[c] = cellen.get(c, 0) + 1
         buurten.setdefault(c, set()).add(buurt)
         if (x - f.x) ** 2 + (y - f.y) ** 2 <= f.straal_m**2:
             eigen.add(c)
     beste, leden = (0, 0), 0
     for cx, cy in eigen:
-        som = sum(cellen.get((cx + dx, cy + dy), 0) for dx, dy in m.BUREN)
+        som = sum(cellen.get((cx + dx, cy + dy), 0) for dx, dy in m.buren)
         k = max(k_per_buurt.get(b, 0) for b in buurten[cx, cy])
         beste = max(beste, (som, -k))
         leden += cellen[cx, cy] if som >= k else 0
@@ -564,8 +463,8 @@ def scenario_draaien(config: hs.ScenarioConfig, raster: Raster, bandbreedtes, la
     with transaction.atomic():
         meldingen_wissen()
         scenario = hs.scenario_maken(config=config)
-    services.hotspot_recompute(as_of=scenario.as_of)
-    beoordeling = hs.beoordelen(scenario, venster=timedelta(days=_methode().VENSTER_DAGEN))
+    services.hotspot_recompute(as_of=scenario.as_of, parameters=METHODE)
+    beoordeling = hs.beoordelen(scenario, venster=timedelta(days=METHODE.venster_dagen))
     _n, opp, treffers = hotspot_treffers(scenario.toekomst)
     rijen = training(scenario.as_of)
     k = kde_vergelijken(raster, rijen, scenario.toekomst, opp, bandbreedtes, scenario.as_of)
@@ -722,11 +621,11 @@ def sf_folds(binnen, raster: Raster, bandbreedtes, land: float) -> list[SfFold]:
         test = [(x, y) for (x, y, d), _b in binnen if d.year == 2012 and d.month == maand]
         with transaction.atomic():
             hotspots_wissen()
-        services.hotspot_recompute(as_of=as_of)
+        services.hotspot_recompute(as_of=as_of, parameters=METHODE)
         n, opp, treffers = hotspot_treffers(test)
         train = training(as_of)
         k = kde_vergelijken(raster, train, test, opp, bandbreedtes, as_of)
-        weken = min(_methode().VENSTER_DAGEN, (as_of - data_start).days) / 7
+        weken = min(METHODE.venster_dagen, (as_of - data_start).days) / 7
         folds.append(SfFold(f"2012-{maand:02d}", weken, len(train), len(test), n, treffers, opp, k))
     return folds
 
@@ -773,30 +672,29 @@ def main(argv: list[str] | None = None) -> int:
         default="50,100,150,250",
         help="candidate KDE bandwidths in m: the prospective KDE picks one on the training data, the hindsight one after the fact",
     )
-    parser.add_argument("--eps", type=float, help="EPS_M")
-    parser.add_argument("--minpoints-vloer", type=int, help="MINPOINTS_VLOER")
-    parser.add_argument("--venster", type=int, help="VENSTER_DAGEN")
-    parser.add_argument("--buffer", type=float, help="BUFFER_M")
-    parser.add_argument("--marge", type=float, help="MARGE_SIGMA: standard deviations above the background")
+    parser.add_argument("--eps", type=float, help="eps_m (EPS_M)")
+    parser.add_argument("--minpoints-vloer", type=int, help="minpoints_vloer (MINPOINTS_VLOER)")
+    parser.add_argument("--venster", type=int, help="venster_dagen (VENSTER_DAGEN)")
+    parser.add_argument("--buffer", type=float, help="buffer_m (BUFFER_M)")
     parser.add_argument(
-        "--achtergrond",
-        choices=("wijk", "bevolking"),
-        default="wijk",
-        help="bevolking: max(wijk rate, population rate) (built into the code since 2026-11-22; patches the older text)",
+        "--marge", type=float, help="marge_sigma (MARGE_SIGMA): standard deviations above the background"
     )
-    parser.add_argument("--twee-pass", action="store_true", help="wijk background without the first pass's cores")
-    parser.add_argument("--trend-min", type=int, default=0, help="dalend below this many reports in 14 days")
-    parser.add_argument("--drempel", choices=sorted(DREMPELS), default="sigma", help="the core threshold k (DREMPELS)")
+    parser.add_argument("--trend-min", type=int, help="trend_min_14: dalend below this many reports in 14 days")
+    parser.add_argument(
+        "--drempel", choices=("sigma", "poisson"), help="the core threshold k(lambda) (ClusterParameters.drempel)"
+    )
+    parser.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAAM=WAARDE",
+        help="any other field of ClusterParameters, e.g. cel_m=50 or hull_convex=0.7 (repeatable)",
+    )
     parser.add_argument(
         "--pai-zonder-afkoelend", action="store_true", help="hit rate / PAI of the living hotspots except afkoelend"
     )
     parser.add_argument(
         "--details", action="store_true", help="list every miss, excluded place, false positive and KDE choice"
-    )
-    parser.add_argument(
-        "--bron",
-        metavar="REV",
-        help="run the clustering source of this git revision (e.g. HEAD), not the working tree's",
     )
     args = parser.parse_args(argv)
 
@@ -804,28 +702,11 @@ def main(argv: list[str] | None = None) -> int:
     global VOORSPEL_STATUSSEN
     if args.pai_zonder_afkoelend:
         VOORSPEL_STATUSSEN = sorted(set(LEVEND) - {"afkoelend"})
-    constanten = {
-        naam: waarde
-        for naam, waarde in (
-            ("EPS_M", args.eps),
-            ("MINPOINTS_VLOER", args.minpoints_vloer),
-            ("VENSTER_DAGEN", args.venster),
-            ("BUFFER_M", args.buffer),
-            ("MARGE_SIGMA", args.marge),
-        )
-        if waarde is not None
-    }
-    label = methode_instellen(
-        constanten=constanten,
-        achtergrond=args.achtergrond,
-        drempel=args.drempel,
-        twee_pass=args.twee_pass,
-        trend_min=args.trend_min,
-        bron_rev=args.bron,
-    )
+    global METHODE
+    METHODE = methode_maken(args)
     bandbreedtes = [float(h) for h in args.kde_h.split(",")]
     begin = time.monotonic()
-    print(f"hotspot quality bench — method: {label}; {huidige_parameters()}", flush=True)
+    print(f"hotspot quality bench — method: {methode_label(METHODE)}", flush=True)
     print(f"hit rate and PAI of the hotspots in status {', '.join(VOORSPEL_STATUSSEN)}")
     raster = raster_maken()
     land = stad_land_m2()

@@ -43,61 +43,22 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.harness import database_prepare, django_setup, log, pct  # noqa: E402 - after the path fix
+
 DEFAULT_DB_URL = "postgis://weerbarewijken:weerbarewijken@127.0.0.1:5432/ww_hotspot_bench"
 AS_OF = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
 PY = str(ROOT / ".venv" / "bin" / "python")
 
 
-def log(msg: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+def venster_dagen() -> int:
+    """The method's window (after Django is set up): the bench fills and measures exactly that window."""
+    from hotspots.services import ClusterParameters
 
-
-VENSTER_DAGEN = 60  # hotspots.services.clustering.VENSTER_DAGEN; checked after django_setup
-
-
-def django_setup(db_url: str) -> None:
-    os.environ["DATABASE_URL"] = db_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "0")
-    os.environ.setdefault("DJANGO_LOCAL_RUN", "1")  # development secrets on this machine (config/settings.py)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def database_prepare(db_url: str) -> None:
-    name = urlsplit(db_url).path.lstrip("/")
-    exists = subprocess.run(  # noqa: S603
-        ["runuser", "-u", "postgres", "--", "psql", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],  # noqa: S607, S608
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if not exists:
-        log(f"creating database {name}")
-        subprocess.run(["runuser", "-u", "postgres", "--", "createdb", "-O", "weerbarewijken", name], check=True)  # noqa: S603, S607
-        subprocess.run(  # noqa: S603
-            [  # noqa: S607
-                "runuser",
-                "-u",
-                "postgres",
-                "--",
-                "psql",
-                "-q",
-                "-d",
-                name,
-                "-c",
-                "CREATE EXTENSION IF NOT EXISTS postgis",
-            ],
-            check=True,
-        )
-    env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_DEBUG": "0", "DJANGO_LOCAL_RUN": "1"}
-    subprocess.run([PY, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)  # noqa: S603
-    subprocess.run([PY, "manage.py", "load_gebieden"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    return ClusterParameters().venster_dagen
 
 
 VULLEN_SQL = """
@@ -169,7 +130,7 @@ def meldingen_vullen(n: int) -> int:
                 "clusters": clusters,
                 "per_cluster": max(1, in_clusters // clusters),
                 "as_of": AS_OF,
-                "venster": VENSTER_DAGEN,
+                "venster": venster_dagen(),
             },
         )
         cur.execute(INSERT_SQL, {"n": n})
@@ -185,7 +146,7 @@ BARE_SQL = """
 SELECT count(DISTINCT c), count(c) FROM (
     SELECT ST_ClusterDBSCAN(locatie, eps := 150, minpoints := 5) OVER () AS c
     FROM meldingen_melding
-    WHERE observed_at > %(start)s AND observed_at <= %(as_of)s AND status <> 'afgewezen' AND duplicaat_van_id IS NULL
+    WHERE observed_at > %(start)s AND observed_at <= %(as_of)s AND {geteld}
 ) x
 """
 
@@ -193,9 +154,12 @@ SELECT count(DISTINCT c), count(c) FROM (
 def bare_meten() -> tuple[float, int, int]:
     from django.db import connection
 
+    from meldingen.selectors import geteld_sql
+
+    sql = BARE_SQL.format(geteld=geteld_sql())
     with connection.cursor() as cur:
         t = time.perf_counter()
-        cur.execute(BARE_SQL, {"start": AS_OF - timedelta(days=VENSTER_DAGEN), "as_of": AS_OF})
+        cur.execute(sql, {"start": AS_OF - timedelta(days=venster_dagen()), "as_of": AS_OF})
         clusters, geclusterd = cur.fetchone()
         return time.perf_counter() - t, clusters, geclusterd
 
@@ -316,11 +280,6 @@ def incrementeel_meten(aantal: int) -> list[float]:
     return tijden
 
 
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("mode", nargs="?", default="bench", choices=["bench", "_worker"])
@@ -337,9 +296,6 @@ def main() -> None:
 
     database_prepare(args.database_url)
     django_setup(args.database_url)
-    from hotspots.services import VENSTER_DAGEN as venster
-
-    assert venster == VENSTER_DAGEN, f"the method's window is {venster} days: update VENSTER_DAGEN here"
     rows = []
     t0 = time.time()
     for n in [int(s) for s in args.sizes.split(",") if s]:

@@ -41,7 +41,6 @@ Usage::
     .venv/bin/python bench/intake.py --rates 150 --duration 30 --scenarios api,form,form-get,form-adres
     .venv/bin/python bench/intake.py --closed-loop 8 --rates ''   # ceiling with 8 concurrent clients
     .venv/bin/python bench/intake.py --py-spy /tmp/prof       # also records a py-spy profile per scenario
-    .venv/bin/python bench/intake.py --what-if form-choices-cache # measure a suggested change (bench/whatif_wsgi.py)
     .venv/bin/python bench/intake.py --wait-idle 30 --retry-busy 1  # on a shared box: wait for quiet, re-run noisy
 
 Between scenarios the table is trimmed back to ``--meldingen`` rows, so every scenario starts from the
@@ -57,51 +56,57 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import gc
 import json
 import math
 import os
-import platform
 import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB_URL = "postgis://weerbarewijken:weerbarewijken@127.0.0.1:5432/weerbarewijken_bench"
-AMS = ZoneInfo("Europe/Amsterdam")
+sys.path.insert(0, str(ROOT))
+
+from bench import harness  # noqa: E402 - after the path fix, so this runs as a plain script
+from bench.harness import (  # noqa: E402
+    AMS,
+    DAGDELEN,
+    FREQUENTIES,
+    GROUPS,
+    LOCATIE_TYPES,
+    MELDER_ROLLEN,
+    OMSCHRIJVINGEN,
+    WAARNEMINGEN,
+    Proc,
+    bench_backends,
+    cpu_delta,
+    cpu_snapshot,
+    database_prepare,
+    fmt_ms,
+    free_port,
+    http,
+    http_status,
+    log,
+    machine_facts,
+    pct,
+    pg_conninfo,
+    start_gunicorn,
+    wait_idle,
+)
+
+DEFAULT_DB_URL = harness.BENCH_DB_URL
 TARGET_RATE = 150.0
 TARGET_P95_MS = 100.0
 BUSY_OTHER = 20.0  # % CPU used by processes outside the benchmark above which a result is flagged
 
-# Code lists as seeded by meldingen/migrations/0002 (the bench DB is migrated, so they exist).
-LOCATIE_TYPES = ["speelplek", "school", "zorglocatie", "buurtcentrum", "garagebox", "spookwoning", "woning",
-                 "portiek", "parkeerplaats", "park", "straat", "horeca_winkel", "overig"]  # fmt: skip
-WAARNEMINGEN = ["dealen", "aanloop", "opslag", "ronselen", "intimidatie", "geweld", "gebruik", "overig"]
-MELDER_ROLLEN = ["bewoner", "school", "zorg", "ondernemer", "jongerenwerk", "anders"]
-DAGDELEN = {"nacht": 3, "ochtend": 9, "middag": 15, "avond": 21}
-FREQUENTIES = ["eenmalig", "meerdere_keren", "dagelijks"]
-OMSCHRIJVINGEN = [
-    "",
-    "",
-    "Elke avond staan er jongens bij de ingang van de portiek, auto's stoppen kort en rijden weer weg.",
-    "Scooters rijden af en aan bij de garageboxen achter het speelveld, vooral na schooltijd.",
-    "Er wordt iets overhandigd bij het bankje in het park. Kinderen spelen er vlakbij.",
-    "Veel aanloop bij de woning op de begane grond, steeds andere mensen die maar een minuut blijven.",
-    "Jongeren worden aangesproken door een man in een grijze auto. Ik voel me niet meer veilig op straat.",
-    "Lachgasflessen en zakjes op het speelplein, 's ochtends liggen er ook naalden.",
-]
 # Addresses the fake PDOK resolves to exactly one place in Amsterdam (see tests/fakes/pdok.py).
 ADRESSEN = [
     "Bijlmerplein 1",
@@ -114,78 +119,15 @@ ADRESSEN = [
 ]
 
 
-def log(msg: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
 # ============================================================================================
 # Load generator (runs in its own process: `intake.py _loadgen CONFIG.json`)
 # ============================================================================================
 
-_CL_RE = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.I)
 _THANKS_RE = re.compile(rb'id="meldcode">([A-Za-z0-9]+)<')
 _MELDCODE_RE = re.compile(rb'"meldcode"\s*:\s*"([A-Za-z0-9]+)"')
 _COOKIE_RE = re.compile(rb"\r\nset-cookie:\s*csrftoken=([^;\r\n]+)", re.I)
 _FORMTOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 _SUMMARY_RE = re.compile(rb'<li><a href="#veld-[^"]*">([^<]*)</a></li>')
-
-
-class _HttpExchange(asyncio.Protocol):
-    """One request on one fresh connection; resolves its future with the raw response bytes."""
-
-    __slots__ = ("buf", "clen", "fut", "hlen", "payload", "transport")
-
-    def __init__(self, payload: bytes, fut: asyncio.Future) -> None:
-        self.payload = payload
-        self.fut = fut
-        self.buf = bytearray()
-        self.hlen = -1
-        self.clen = -1
-        self.transport = None
-
-    def connection_made(self, transport) -> None:
-        self.transport = transport
-        transport.write(self.payload)
-
-    def data_received(self, data: bytes) -> None:
-        self.buf += data
-        if self.hlen < 0:
-            end = self.buf.find(b"\r\n\r\n")
-            if end < 0:
-                return
-            self.hlen = end + 4
-            m = _CL_RE.search(self.buf, 0, end + 2)
-            self.clen = int(m.group(1)) if m else -1
-        if self.clen >= 0 and len(self.buf) >= self.hlen + self.clen:
-            if not self.fut.done():
-                self.fut.set_result(bytes(self.buf))
-            self.transport.close()
-
-    def connection_lost(self, exc) -> None:
-        if not self.fut.done():
-            if self.buf and self.hlen >= 0:
-                self.fut.set_result(bytes(self.buf))
-            else:
-                self.fut.set_exception(exc or ConnectionResetError("closed before a response"))
-
-
-async def _http(loop, host: str, port: int, payload: bytes, timeout: float) -> bytes:
-    fut = loop.create_future()
-    transport = None
-    try:
-        async with asyncio.timeout(timeout):
-            transport, _ = await loop.create_connection(lambda: _HttpExchange(payload, fut), host, port)
-            return await fut
-    finally:
-        if transport is not None and not transport.is_closing():
-            transport.abort()
-
-
-def _status(resp: bytes) -> int:
-    try:
-        return int(resp[9:12])
-    except ValueError:
-        return -1
 
 
 class _Payloads:
@@ -291,8 +233,8 @@ class _Payloads:
 def _tokens_from(resp: bytes) -> tuple[bytes, bytes]:
     """The CSRF cookie and form token of GET /melden/, or empty ones: since issue 11 the residents' form
     has no CSRF check and sets no cookie; an older server still sends both and needs them back."""
-    if _status(resp) != 200:
-        raise RuntimeError(f"GET /melden/ answered {_status(resp)}")
+    if http_status(resp) != 200:
+        raise RuntimeError(f"GET /melden/ answered {http_status(resp)}")
     cookie = _COOKIE_RE.search(resp)
     formtoken = _FORMTOKEN_RE.search(resp)
     if not cookie or not formtoken:
@@ -301,7 +243,6 @@ def _tokens_from(resp: bytes) -> tuple[bytes, bytes]:
 
 
 async def _loadgen(cfg: dict) -> dict:
-    loop = asyncio.get_running_loop()
     rng = random.Random(cfg["seed"])
     host, port, timeout = cfg["host"], cfg["port"], cfg["timeout"]
     kind, rate, clients = cfg["kind"], cfg["rate"], cfg["clients"]
@@ -311,7 +252,7 @@ async def _loadgen(cfg: dict) -> dict:
     tokens: list[tuple[bytes, bytes]] = []
     if kind in ("form", "form-adres"):
         for _ in range(16):
-            tokens.append(_tokens_from(await _http(loop, host, port, payloads.get_form(), timeout)))
+            tokens.append(_tokens_from(await http(host, port, payloads.get_form(), timeout)))
 
     n_pre = int((rate or 400) * total_s * 1.3) + 100 if not clients else int(2000 * total_s)
     if kind == "api":
@@ -322,29 +263,26 @@ async def _loadgen(cfg: dict) -> dict:
     gc.collect()
     gc.freeze()  # the pre-built payloads live all run long; keep the cyclic collector off them
     records: list[tuple] = []  # (t_sched, t_start, t_post_start, t_end, status, code, error)
-    inflight = 0
 
     async def one(i: int, t_sched: float) -> None:
-        nonlocal inflight
-        inflight += 1
         t_start = time.monotonic()
         t_post = t_start
         status, code, err = -1, None, ""
         try:
             if kind == "api":
-                resp = await _http(loop, host, port, pre[i % len(pre)], timeout)
-                status = _status(resp)
+                resp = await http(host, port, pre[i % len(pre)], timeout)
+                status = http_status(resp)
                 if status == 201:
                     m = _MELDCODE_RE.search(resp)
                     code = m.group(1).decode() if m else None
             else:
                 if kind == "form-get":
-                    cookie, formtoken = _tokens_from(await _http(loop, host, port, payloads.get_form(), timeout))
+                    cookie, formtoken = _tokens_from(await http(host, port, payloads.get_form(), timeout))
                     t_post = time.monotonic()
                 else:
                     cookie, formtoken = tokens[i % len(tokens)]
-                resp = await _http(loop, host, port, payloads.form(pre[i % len(pre)], cookie, formtoken), timeout)
-                status = _status(resp)
+                resp = await http(host, port, payloads.form(pre[i % len(pre)], cookie, formtoken), timeout)
+                status = http_status(resp)
                 if status == 200:
                     m = _THANKS_RE.search(resp)
                     code = m.group(1).decode() if m else None
@@ -356,14 +294,14 @@ async def _loadgen(cfg: dict) -> dict:
             err = "timeout"
         except (OSError, RuntimeError) as exc:
             err = f"{type(exc).__name__}: {exc}"
-        finally:
-            inflight -= 1
         records.append((t_sched, t_start, t_post, time.monotonic(), status, code, err))
 
-    tasks: set[asyncio.Task] = set()
-    t0 = time.monotonic() + 0.2
-    print(f"START {t0:.6f}", flush=True)
+    def started(t0: float) -> None:
+        print(f"START {t0:.6f}", flush=True)
+
     if clients:
+        t0 = time.monotonic() + 0.2
+        started(t0)
         stop_at = t0 + total_s
         counter = iter(range(10**9))
 
@@ -375,22 +313,17 @@ async def _loadgen(cfg: dict) -> dict:
         await asyncio.sleep(max(0.0, t0 - time.monotonic()))
         await asyncio.gather(*(client() for _ in range(clients)))
     else:
-        t, i = t0, 0
-        end = t0 + total_s
-        while t < end:
-            delay = t - time.monotonic()
-            if delay > 0.0005:
-                await asyncio.sleep(delay)
-            if inflight >= cfg["max_inflight"]:
-                records.append((t, t, t, t, -2, None, "dropped: too many requests in flight"))
-            else:
-                task = loop.create_task(one(i, t))
-                tasks.add(task)
-                task.add_done_callback(tasks.discard)
-            i += 1
-            t += rng.expovariate(rate) if cfg["arrivals"] == "poisson" else 1.0 / rate
-        if tasks:
-            await asyncio.wait(tasks, timeout=timeout + 2)
+        t0 = await harness.open_loop(
+            one,
+            rate=rate,
+            seconds=total_s,
+            rng=rng,
+            arrivals=cfg["arrivals"],
+            max_inflight=cfg["max_inflight"],
+            dropped=lambda t: records.append((t, t, t, t, -2, None, "dropped: too many requests in flight")),
+            timeout=timeout,
+            start=started,
+        )
     return {"t0": t0, "records": records}
 
 
@@ -406,343 +339,36 @@ def loadgen_main(config_path: str) -> None:
 # ============================================================================================
 
 
-def pg_conninfo(db_url: str) -> str:
-    parts = urlsplit(db_url)
-    scheme = "postgresql"
-    return urlunsplit((scheme, parts.netloc, parts.path, parts.query, parts.fragment))
-
-
-def pg_dbname(db_url: str) -> str:
-    return urlsplit(db_url).path.lstrip("/")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def server_env(args, db_url: str, pdok_url: str, workers: int) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=db_url,
-        DJANGO_DEBUG="0",
-        DJANGO_LOCAL_RUN="1",  # plain HTTP on loopback with development secrets (config/settings.py)
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SETTINGS_MODULE="config.settings",
+    return harness.server_env(
+        db_url,
+        workers=workers,
         CACHE_KEY_PREFIX="wwbench",
         PDOK_LOCATIESERVER_URL=pdok_url,
         GEOCODER_CACHE_SECONDS=str(args.geocoder_cache_seconds),
-        MAP_TILES_URL="http://127.0.0.1:9/{z}/{x}/{y}.png",
-        GUNICORN_WORKERS=str(workers),
-        BENCH_WHATIF=args.what_if,
         GUNICORN_THREADS=str(args.threads),
-        GUNICORN_ACCESS_LOG="/dev/null",
-        GUNICORN_LOG_LEVEL="warning",
-        LOG_LEVEL="WARNING",
-        PYTHONDONTWRITEBYTECODE="1",
     )
-    return env
-
-
-def manage(env: dict, *argv: str) -> None:
-    t = time.monotonic()
-    subprocess.run([sys.executable, "manage.py", *argv], cwd=ROOT, env=env, check=True)  # noqa: S603
-    log(f"manage.py {' '.join(argv)}: {time.monotonic() - t:.1f}s")
 
 
 def prepare_database(args, env: dict) -> None:
-    import psycopg
-
-    db_url = args.database_url
-    name = pg_dbname(db_url)
-    admin = pg_conninfo(db_url).rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("select 1 from pg_database where datname = %s", [name]).fetchone():
-            log(f"creating database {name}")
-            conn.execute(f'create database "{name}"')
-    with psycopg.connect(pg_conninfo(db_url), autocommit=True) as conn:
-        conn.execute("create extension if not exists postgis")
-    manage(env, "migrate", "--noinput", "-v", "0")
-    with psycopg.connect(pg_conninfo(db_url)) as conn:
-        buurten = conn.execute("select count(*) from meldingen_buurt").fetchone()[0]
-    if buurten == 0 or args.reload_areas:
-        manage(env, "load_gebieden")
-    else:
-        log(f"{buurten} buurten already loaded (--reload-areas to load again)")
+    database_prepare(args.database_url, env, reload_areas=args.reload_areas)
     set_melding_count(args)
 
 
-def _random_points_sql(n: int, srid: int) -> tuple[str, list]:
-    # Population-weighted: most reports come from where people live. Every buurt gets at least a few.
-    sql = """
-        with w as (select code, geometrie, greatest(coalesce(inwoners, 0), 200)::float8 as wt
-                   from meldingen_buurt),
-             k as (select code, geometrie, ceil(%s * wt / sum(wt) over ())::int + 1 as k from w),
-             p as (select code, (st_dump(st_generatepoints(geometrie, k))).geom as g from k)
-        select code, st_x(st_transform(g, %s)), st_y(st_transform(g, %s)) from p order by random() limit %s
-    """
-    return sql, [n, srid, srid, n]
-
-
 def set_melding_count(args) -> None:
-    import psycopg
-
-    target = args.meldingen
-    rng = random.Random(12345)
-    t = time.monotonic()
-    with psycopg.connect(pg_conninfo(args.database_url)) as conn:
-        have = conn.execute("select count(*) from meldingen_melding").fetchone()[0]
-        if have > target and not args.no_reset:
-            surplus = have - target
-            conn.execute(
-                "create temp table gone on commit drop as select id from meldingen_melding order by id desc limit %s",
-                [surplus],
-            )
-            # History is append-only (a trigger refuses DELETE): the bench's own database is trimmed with
-            # triggers off for this transaction (the local role is a superuser).
-            conn.execute("set local session_replication_role = replica")
-            conn.execute("delete from meldingen_meldingevent where melding_id in (select id from gone)")
-            conn.execute("delete from meldingen_meldingfoto where melding_id in (select id from gone)")
-            conn.execute("delete from meldingen_melding where id in (select id from gone)")
-            conn.commit()
-            log(f"deleted {surplus} meldingen left by earlier runs")
-            have = target
-        if have < target:
-            missing = target - have
-            sql, params = _random_points_sql(missing, 28992)
-            points = conn.execute(sql, params).fetchall()
-            existing = {r[0] for r in conn.execute("select meldcode from meldingen_melding")}
-            alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-            now = datetime.now(UTC)
-            rows, events = [], []
-            for buurt, x, y in points:
-                code = "".join(rng.choice(alphabet) for _ in range(10))
-                while code in existing:
-                    code = "".join(rng.choice(alphabet) for _ in range(10))
-                existing.add(code)
-                ontvangen = (now - timedelta(seconds=rng.randint(0, 365 * 86400))).replace(
-                    minute=0, second=0, microsecond=0
-                )
-                observed = ontvangen - timedelta(minutes=rng.randint(0, 72 * 60))
-                hour = observed.astimezone(AMS).hour
-                dagdeel = "nacht" if hour < 6 else "ochtend" if hour < 12 else "middag" if hour < 18 else "avond"
-                r = rng.random()
-                status, reden = (
-                    ("nieuw", "")
-                    if r < 0.70
-                    else ("in_behandeling", "")
-                    if r < 0.85
-                    else ("afgehandeld", "")
-                    if r < 0.96
-                    else ("afgewezen", rng.choice(["spam", "geen_drugsoverlast"]))
-                )
-                rows.append(
-                    (
-                        code, status, reden, rng.choices(["web", "sms", "telefoon"], [85, 10, 5])[0],
-                        f"SRID=28992;POINT({x:.3f} {y:.3f})", "",
-                        "{" + ",".join(rng.sample(WAARNEMINGEN, rng.choice([1, 1, 2, 3]))) + "}",
-                        observed, dagdeel, rng.choice(FREQUENTIES), rng.choice(OMSCHRIJVINGEN), ontvangen,
-                        buurt, rng.choice(LOCATIE_TYPES), rng.choice([*MELDER_ROLLEN, "onbekend"]),
-                    )
-                )  # fmt: skip
-                events.append((code, status, ontvangen))
-            cols = (
-                "meldcode, status, afwijs_reden, kanaal, locatie, locatie_omschrijving, waarnemingen, observed_at, "
-                "dagdeel, frequentie, omschrijving, ontvangen_op, buurt_id, locatie_type_id, melder_rol_id"
-            )
-            with conn.cursor() as cur:
-                with cur.copy(f"copy meldingen_melding ({cols}) from stdin") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                ids = dict(
-                    cur.execute(
-                        "select meldcode, id from meldingen_melding where meldcode = any(%s)", [[r[0] for r in rows]]
-                    ).fetchall()
-                )
-                with cur.copy(
-                    "copy meldingen_meldingevent (melding_id, van, naar, reden, toelichting, created_at) from stdin"
-                ) as copy:
-                    for code, status, ontvangen in events:
-                        mid = ids[code]
-                        copy.write_row((mid, "", "nieuw", "", "", ontvangen))
-                        if status != "nieuw":
-                            later = ontvangen + timedelta(hours=rng.randint(1, 200))
-                            copy.write_row((mid, "nieuw", status if status != "afgehandeld" else "in_behandeling",
-                                            "spam" if status == "afgewezen" else "", "", later))  # fmt: skip
-                            if status == "afgehandeld":
-                                copy.write_row(
-                                    (mid, "in_behandeling", "afgehandeld", "", "", later + timedelta(days=2))
-                                )
-            conn.commit()
-            log(f"inserted {missing} meldingen with COPY in {time.monotonic() - t:.1f}s")
-        conn.commit()
-        conn.autocommit = True
-        conn.execute("analyze meldingen_melding")
-        conn.execute("analyze meldingen_meldingevent")
-        final = conn.execute("select count(*) from meldingen_melding").fetchone()[0]
-    log(f"{final} meldingen stored")
+    harness.meldingen_aantal_zetten(args.database_url, args.meldingen, trim=not args.no_reset)
 
 
 def write_points(args, path: Path, n: int = 4000) -> None:
     import psycopg
 
-    sql, params = _random_points_sql(n, 4326)
+    sql, params = harness.willekeurige_punten_sql(n, 4326)
     with psycopg.connect(pg_conninfo(args.database_url)) as conn:
         pts = [(round(y, 7), round(x, 7)) for _, x, y in conn.execute(sql, params).fetchall()]
     path.write_text(json.dumps(pts))
 
 
 # -------------------------------------------------------------------------------- processes
-
-
-class Proc:
-    """A child process in its own session, stopped by its own id (SIGTERM, then SIGKILL)."""
-
-    def __init__(self, argv: list[str], env: dict, log_path: Path, **kw) -> None:
-        self.log_path = log_path
-        self.log_file = open(log_path, "ab")  # noqa: SIM115
-        self.popen = subprocess.Popen(  # noqa: S603
-            argv, cwd=ROOT, env=env, stdout=kw.pop("stdout", self.log_file), stderr=self.log_file,
-            start_new_session=True, **kw,
-        )  # fmt: skip
-        self.pid = self.popen.pid
-
-    def stop(self, grace: float = 8.0) -> None:
-        if self.popen.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGTERM)
-            try:
-                self.popen.wait(grace)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.pid, signal.SIGKILL)  # its own session: only its children
-                self.popen.wait(5)
-        self.log_file.close()
-
-
-def http_get(port: int, path: str, timeout: float = 2.0) -> int:
-    import http.client
-
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        return conn.getresponse().status
-    finally:
-        conn.close()
-
-
-def children_of(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                stat = Path(f"/proc/{entry}/stat").read_text()
-                if int(stat[stat.rfind(")") + 2 :].split()[1]) == pid:
-                    out.append(int(entry))
-    return out
-
-
-def start_gunicorn(env: dict, port: int, workers: int, tmp: Path) -> Proc:
-    env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}")
-    app = "bench.whatif_wsgi:application" if env.get("BENCH_WHATIF") else "config.wsgi:application"
-    argv = [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.conf.py", app]
-    proc = Proc(argv, env, tmp / "gunicorn.log")
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.popen.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({proc.popen.returncode}); see {proc.log_path}")
-        with contextlib.suppress(OSError):
-            if http_get(port, "/melden/") == 200 and len(children_of(proc.pid)) >= workers:
-                break
-        time.sleep(0.2)
-    else:
-        raise RuntimeError(f"gunicorn did not answer within 60 s; see {proc.log_path}")
-    # Let every worker import Django and open its DB/Redis connections before anything is timed.
-    for _ in range(workers * 6):
-        http_get(port, "/melden/")
-    return proc
-
-
-# -------------------------------------------------------------------------------- CPU accounting
-
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-GROUPS = ("gunicorn", "postgres", "redis", "loadgen", "fake-pdok", "py-spy")
-
-
-def cpu_snapshot(groups: dict[str, set[int]]) -> dict:
-    """CPU seconds per process and its group: gunicorn = master + workers (by parent); postgres = the
-    backends of the bench database plus the shared background processes (WAL writer, checkpointer,
-    autovacuum...), not other databases' backends; redis by name; anything else only in the total."""
-    procs: dict[int, tuple[str, float]] = {}
-    gunicorn_roots = groups.get("gunicorn", set())
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        comm = stat[stat.find("(") + 1 : stat.rfind(")")]
-        fields = stat[stat.rfind(")") + 2 :].split()
-        pid, ppid = int(entry), int(fields[1])
-        secs = (int(fields[11]) + int(fields[12])) / CLK_TCK
-        group = None
-        if pid in gunicorn_roots or ppid in gunicorn_roots:
-            group = "gunicorn"
-        elif comm == "postgres":
-            if pid in groups.get("postgres", ()):
-                group = "postgres"  # listed by pg_stat_activity: a bench-DB backend or a background worker
-            else:
-                try:
-                    cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
-                except OSError:
-                    continue
-                # "postgres: 15/main: USER DB 127.0.0.1(port) state" for a client backend; no client address
-                # for the postmaster and its background processes.
-                if b"(" not in cmdline:
-                    group = "postgres"
-        elif comm.startswith("redis-server"):
-            group = "redis"
-        else:
-            group = next((g for g in ("loadgen", "fake-pdok", "py-spy") if pid in groups.get(g, ())), None)
-        if group:
-            procs[pid] = (group, secs)
-    with open("/proc/stat") as f:
-        vals = [int(v) for v in f.readline().split()[1:]]
-    return {
-        "procs": procs,
-        "_busy": (sum(vals[:8]) - vals[3] - vals[4]) / CLK_TCK,
-        "_total": sum(vals[:8]) / CLK_TCK,
-    }
-
-
-def bench_backends(db_url: str) -> set[int]:
-    """Server processes that work for the benchmark: the bench database's client backends (the gunicorn
-    workers' persistent connections) and PostgreSQL's background processes (WAL writer, checkpointer...);
-    not other databases' backends, and not this query's own backend."""
-    import psycopg
-
-    with psycopg.connect(pg_conninfo(db_url), autocommit=True) as conn:
-        rows = conn.execute(
-            "select pid from pg_stat_activity where pid <> pg_backend_pid() "
-            "and (datname = current_database() or backend_type <> 'client backend')"
-        ).fetchall()
-    return {r[0] for r in rows}
-
-
-def cpu_delta(c0: dict, c1: dict) -> dict[str, float]:
-    """CPU seconds per group between two snapshots; a process that started meanwhile counts in full,
-    one that ended meanwhile is lost (undercounted, never negative)."""
-    out = dict.fromkeys(GROUPS, 0.0)
-    for pid, (group, secs) in c1["procs"].items():
-        before = c0["procs"].get(pid)
-        out[group] += secs - before[1] if before and before[1] <= secs else secs
-    out["_busy"] = c1["_busy"] - c0["_busy"]
-    out["_total"] = c1["_total"] - c0["_total"]
-    return out
 
 
 # -------------------------------------------------------------------------------- scenarios
@@ -783,30 +409,6 @@ class Result:
     def verdict(self) -> str:
         good = self.keeps_up() and self.p95 < TARGET_P95_MS and self.n_errors == 0
         return "PASS" if good else "MISS"
-
-
-def pct(sorted_vals: list[float], p: float) -> float:
-    if not sorted_vals:
-        return math.nan
-    k = max(0, min(len(sorted_vals) - 1, math.ceil(p / 100 * len(sorted_vals)) - 1))
-    return sorted_vals[k]
-
-
-def wait_idle(max_s: float) -> None:
-    """Waits (at most max_s) until the whole machine has been below 15% of one core for 2 s in a row."""
-    if max_s <= 0:
-        return
-    deadline, quiet = time.monotonic() + max_s, 0
-    prev = cpu_snapshot({})
-    while time.monotonic() < deadline:
-        time.sleep(1.0)
-        cur = cpu_snapshot({})
-        busy = 100 * (cur["_busy"] - prev["_busy"]) / max(1e-9, cur["_total"] - prev["_total"]) * (os.cpu_count() or 1)
-        prev = cur
-        quiet = quiet + 1 if busy < 15 else 0
-        if quiet >= 2:
-            return
-    log(f"machine still busy after waiting {max_s:g}s; going ahead")
 
 
 def run_scenario(args, port: int, kind: str, rate: float | None, clients: int, workers: int,
@@ -935,38 +537,6 @@ def run_scenario(args, port: int, kind: str, rate: float | None, clients: int, w
 # -------------------------------------------------------------------------------- report
 
 
-def machine_facts(args) -> list[str]:
-    import importlib.metadata as md
-
-    import psycopg
-
-    with psycopg.connect(pg_conninfo(args.database_url)) as conn:
-        pg = conn.execute("show server_version").fetchone()[0]
-        postgis = conn.execute("select postgis_lib_version()").fetchone()[0]
-        sync = conn.execute("show synchronous_commit").fetchone()[0]
-    try:
-        import redis
-
-        rv = redis.Redis(host="127.0.0.1", port=6379, socket_timeout=2).info("server")["redis_version"]
-    except Exception as exc:  # a fact we could not read is reported, not fatal
-        rv = f"unknown ({type(exc).__name__})"
-    cpu = "?"
-    with contextlib.suppress(OSError):
-        cpu = next(
-            (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-             if ln.startswith("model name")), "?")  # fmt: skip
-    return [
-        f"machine    {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}",
-        f"software   Python {platform.python_version()}, Django {md.version('Django')}, "
-        f"DRF {md.version('djangorestframework')}, gunicorn {md.version('gunicorn')}, psycopg {md.version('psycopg')}",
-        f"services   PostgreSQL {pg} (synchronous_commit={sync}), PostGIS {postgis}, Redis {rv}",
-    ]
-
-
-def fmt_ms(v: float) -> str:
-    return "-" if math.isnan(v) else f"{v:.1f}"
-
-
 def report(args, facts: list[str], results: list[Result], started: float) -> str:
     lines = ["", "Weerbare Wijken intake benchmark", "=" * 32, *facts]
     lines.append(
@@ -987,10 +557,6 @@ def report(args, facts: list[str], results: list[Result], started: float) -> str
         f"           nothing but the server and the load generator ran ({ncpu} cores); other = CPU of processes outside\n"
         "           the benchmark (other people's jobs on this box): when it is high, ok/s and latency are pessimistic"
     )
-    if args.what_if:
-        lines.append(
-            f"WHAT-IF    served through bench/whatif_wsgi.py with patches: {args.what_if} (not the app as shipped)"
-        )
     lines.append("")
     head = (
         f"{'scenario':<22}{'wrk':>4}{'offered/s':>10}{'sent/s':>7}{'ok/s':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>7}"
@@ -1073,13 +639,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--time-limit", type=float, default=290.0, help="skip remaining scenarios after this many seconds")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     p.add_argument(
-        "--what-if",
-        default="",
-        metavar="PATCHES",
-        help="serve bench/whatif_wsgi.py with these in-process patches (transform-cache,\n"
-        "codes-local-cache, form-choices-cache) to measure a suggested change; the app code is untouched",
-    )
-    p.add_argument(
         "--retry-busy",
         type=int,
         default=0,
@@ -1124,7 +683,7 @@ def main(argv: list[str]) -> int:
             pdok = Proc([sys.executable, "-m", "tests.fakes.pdok", "--port", str(pdok_port)], env, tmp / "pdok.log")
             procs.append(pdok)
             extra["fake-pdok"] = {pdok.pid}
-        facts = machine_facts(args)
+        facts = machine_facts(args.database_url)
         results: list[Result] = []
         plan = [(k, r, 0) for k in args.scenario_list for r in args.rate_list]
         if args.closed_loop:

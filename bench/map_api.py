@@ -50,8 +50,6 @@ import datetime
 import http.client
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -61,8 +59,20 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# The same helpers as the intake bench, so both start servers and databases alike.
-from bench.intake import free_port, log, manage, pg_conninfo, pg_dbname  # noqa: E402
+from bench import harness  # noqa: E402 - after the path fix, so this runs as a plain script
+from bench.harness import (  # noqa: E402
+    Proc,
+    children_of,
+    cpu_ticks,
+    database_prepare,
+    free_port,
+    log,
+    pct,
+    pg_conninfo,
+    pg_dbname,
+    start_gunicorn,
+    wait_idle,
+)
 
 DEFAULT_DB_URL = "postgis://weerbarewijken:weerbarewijken@127.0.0.1:5432/weerbarewijken_map_bench"
 
@@ -117,25 +127,14 @@ SCENARIOS = [
 
 
 def server_env(args) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=args.database_url,
-        DJANGO_DEBUG="0",
-        DJANGO_LOCAL_RUN="1",  # plain HTTP on loopback with development secrets (config/settings.py)
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SETTINGS_MODULE="config.settings",
+    return harness.server_env(
+        args.database_url,
+        workers=args.workers,
         CACHE_URL=args.cache_url,
         CELERY_BROKER_URL=args.cache_url,
         CELERY_RESULT_BACKEND=args.cache_url,
         CACHE_KEY_PREFIX="wwmapbench",
-        GUNICORN_WORKERS=str(args.workers),
-        GUNICORN_THREADS="1",
-        GUNICORN_ACCESS_LOG="",
-        GUNICORN_LOG_LEVEL="warning",
-        LOG_LEVEL="WARNING",
-        PYTHONDONTWRITEBYTECODE="1",
     )
-    return env
 
 
 # -------------------------------------------------------------------------------- data
@@ -203,21 +202,7 @@ ORDER BY observed
 
 
 def prepare_database(args, env: dict) -> None:
-    import psycopg
-
-    name = pg_dbname(args.database_url)
-    admin = pg_conninfo(args.database_url).rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("select 1 from pg_database where datname = %s", [name]).fetchone():
-            log(f"creating database {name}")
-            conn.execute(f'create database "{name}"')
-    with psycopg.connect(pg_conninfo(args.database_url), autocommit=True) as conn:
-        conn.execute("create extension if not exists postgis")
-    manage(env, "migrate", "--noinput", "-v", "0")
-    with psycopg.connect(pg_conninfo(args.database_url)) as conn:
-        buurten = conn.execute("select count(*) from meldingen_buurt").fetchone()[0]
-    if buurten == 0:
-        manage(env, "load_gebieden")
+    database_prepare(args.database_url, env)
     fill(args)
 
 
@@ -266,13 +251,7 @@ def fill(args) -> None:
 
 
 def django_setup(args) -> None:
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ["CACHE_URL"] = args.cache_url
-    os.environ["CACHE_KEY_PREFIX"] = "wwmapbench"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    harness.django_setup(args.database_url, CACHE_URL=args.cache_url, CACHE_KEY_PREFIX="wwmapbench")
 
 
 def coordinator_session() -> str:
@@ -282,37 +261,18 @@ def coordinator_session() -> str:
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
 
+    from accounts.services import tweefactor_vrijstellen
+
     user, _ = get_user_model().objects.get_or_create(username="bench-coordinator")
     user.groups.add(Group.objects.get(name="coordinator"))
+    # The bench's own database only: without this the second login step (STAFF_2FA_VERPLICHT) answers 403.
+    tweefactor_vrijstellen(user=user, reden="bench/map_api.py, own bench database")
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key
-
-
-class Gunicorn:
-    def __init__(self, env: dict, port: int, log_path: Path) -> None:
-        self.log_file = open(log_path, "ab")  # noqa: SIM115
-        self.log_path = log_path
-        argv = [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi:application"]
-        env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}")
-        self.popen = subprocess.Popen(  # noqa: S603
-            argv, cwd=ROOT, env=env, stdout=self.log_file, stderr=self.log_file, start_new_session=True
-        )
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.popen.pid, signal.SIGTERM)
-            try:
-                self.popen.wait(10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.popen.pid, signal.SIGKILL)  # its own session: only its workers
-                self.popen.wait(5)
-        self.log_file.close()
 
 
 def fetch(port: int, path: str, cookie: str) -> tuple[int, bytes, float]:
@@ -327,7 +287,7 @@ def fetch(port: int, path: str, cookie: str) -> tuple[int, bytes, float]:
     return resp.status, body, (time.perf_counter() - t) * 1000
 
 
-def wait_ready(proc: Gunicorn, port: int, cookie: str) -> None:
+def wait_ready(proc: Proc, port: int, cookie: str) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.popen.poll() is not None:
@@ -378,11 +338,6 @@ class Result:
         return " ".join(parts) or "-"
 
 
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, round(p / 100 * len(s) + 0.5) - 1))]
-
-
 def run_all(port: int, cookie: str, scenarios: list[tuple[str, str | list[str], float | None, float | None]], n: int,
             warmup: int) -> list[Result]:  # fmt: skip
     """Round robin over the scenarios, so a burst of load from elsewhere on the box hits all of them
@@ -414,38 +369,7 @@ def run_all(port: int, cookie: str, scenarios: list[tuple[str, str | list[str], 
     return results
 
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def wait_idle(max_s: float) -> None:
-    """On a shared box, start timing when the others are quieter (up to `max_s` seconds)."""
-    ncpu = os.cpu_count() or 1
-    deadline = time.monotonic() + max_s
-    while time.monotonic() < deadline and os.getloadavg()[0] >= ncpu:
-        log(f"load average {os.getloadavg()[0]:.2f} >= {ncpu}: waiting")
-        time.sleep(10)
-
-
-def _cpu_ticks(pid: int) -> int:
-    with contextlib.suppress(OSError, IndexError, ValueError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        fields = stat[stat.rfind(")") + 2 :].split()
-        return int(fields[11]) + int(fields[12])  # utime + stime
-    return 0
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                stat = Path(f"/proc/{entry}/stat").read_text()
-                if int(stat[stat.rfind(")") + 2 :].split()[1]) == pid:
-                    out.append(int(entry))
-    return out
-
-
-def server_cpu_ms(args, port: int, cookie: str, gunicorn: Gunicorn, path, n: int) -> float:
+def server_cpu_ms(args, port: int, cookie: str, gunicorn: Proc, path, n: int) -> float:
     """CPU milliseconds per request spent by the gunicorn workers and their PostgreSQL backends: unlike
     latency, this hardly depends on what else the shared box is doing."""
     import psycopg
@@ -457,12 +381,12 @@ def server_cpu_ms(args, port: int, cookie: str, gunicorn: Gunicorn, path, n: int
                 "select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()"
             ).fetchall()
         ]
-        pids = [gunicorn.popen.pid, *_children(gunicorn.popen.pid), *backends]
-        before = sum(_cpu_ticks(p) for p in pids)
+        pids = [gunicorn.pid, *children_of(gunicorn.pid), *backends]
+        before = sum(cpu_ticks(p) for p in pids)
         for i in range(n):
             fetch(port, path if isinstance(path, str) else path[(i + 500) % len(path)], cookie)
-        after = sum(_cpu_ticks(p) for p in pids)
-    return (after - before) * 1000 / CLK_TCK / n
+        after = sum(cpu_ticks(p) for p in pids)
+    return (after - before) * 1000 / harness.CLK_TCK / n
 
 
 def explain(args) -> str:
@@ -548,7 +472,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         type=float,
         default=0,
         metavar="SECONDS",
-        help="before timing, wait up to this long for the 1-minute load average to drop below the CPU count",
+        help="before timing, wait up to this long for the machine to go quiet (below 15%% of a core for 2 s)",
     )
     return p.parse_args(argv)
 
@@ -566,7 +490,7 @@ def main(argv: list[str]) -> int:
     cookie = f"{settings.SESSION_COOKIE_NAME}={coordinator_session()}"
     port = free_port()
     tmp = Path(tempfile.mkdtemp(prefix="map_bench_"))
-    proc = Gunicorn(env, port, tmp / "gunicorn.log")
+    proc = start_gunicorn(env, port, args.workers, tmp)
     results: list[Result] = []
     try:
         wait_ready(proc, port, cookie)

@@ -42,17 +42,19 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.intake import (  # noqa: E402 - after the path fix, so this runs as a plain script
-    DEFAULT_DB_URL,
+from bench import harness  # noqa: E402 - after the path fix, so this runs as a plain script
+from bench.harness import (  # noqa: E402
+    BENCH_DB_URL,
     Proc,
+    database_prepare,
     free_port,
     log,
     machine_facts,
+    meldingen_aantal_zetten,
     pct,
+    percentielen_tabel,
     pg_conninfo,
-    prepare_database,
     server_env,
-    set_melding_count,
     start_gunicorn,
 )
 
@@ -164,7 +166,6 @@ async def run_load(args, port: int, meldcodes: list[str]) -> dict:
     klaar: list[Gesprek] = []
     records: list[tuple[float, float, str, str]] = []  # scheduled, end, kind, error ('' = ok)
     codes: list[str] = []
-    tasks: set[asyncio.Task] = set()
 
     async def one(g: Gesprek, t_sched: float) -> None:
         stap = g.stappen[g.volgende]
@@ -185,20 +186,12 @@ async def run_load(args, port: int, meldcodes: list[str]) -> dict:
         if not err and g.volgende < len(g.stappen):
             klaar.append(g)
 
-    t0 = time.monotonic() + 0.2
-    t, end = t0, t0 + total
-    while t < end:
-        delay = t - time.monotonic()
-        if delay > 0.0005:
-            await asyncio.sleep(delay)
+    def volgende(i: int, t_sched: float):
         # Continue a waiting conversation most of the time; start a new sender otherwise.
         g = klaar.pop(0) if klaar and rng.random() < 0.7 else next(nieuw)
-        task = asyncio.get_running_loop().create_task(one(g, t))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
-        t += rng.expovariate(args.rate)
-    if tasks:
-        await asyncio.wait(tasks, timeout=args.timeout + 2)
+        return one(g, t_sched)
+
+    t0 = await harness.open_loop(volgende, rate=args.rate, seconds=total, rng=rng, timeout=args.timeout)
     return {"t0": t0, "records": records, "codes": codes}
 
 
@@ -257,16 +250,8 @@ def report(args, facts: list[str], data: dict, workers: int, found: int, started
     )
     lines.append(f"target     p95 < {TARGET_P95_MS:g} ms at {args.rate:g} requests/s, no errors")
     lines.append("")
-    head = f"{'message kind':<28}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-    lines += [head, "-" * len(head)]
     order = sorted((k for k in per_kind if k != "ALL"), key=lambda k: (k.split(":")[0], k))
-    for kind in [*order, "ALL"]:
-        vals = sorted(per_kind[kind])
-        if kind == "ALL":
-            lines.append("-" * len(head))
-        lines.append(
-            f"{kind:<28}{len(vals):>6}{pct(vals, 50):>9.1f}{pct(vals, 95):>9.1f}{pct(vals, 99):>9.1f}{vals[-1]:>9.1f}"
-        )
+    lines += percentielen_tabel({k: per_kind[k] for k in [*order, "ALL"] if k in per_kind}, kop="message kind")
     n_err = sum(errors.values())
     all_vals = sorted(per_kind.get("ALL", []))
     p95 = pct(all_vals, 95) if all_vals else float("nan")
@@ -285,7 +270,7 @@ def report(args, facts: list[str], data: dict, workers: int, found: int, started
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB_URL))
+    p.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", BENCH_DB_URL))
     p.add_argument("--meldingen", type=int, default=10_000)
     p.add_argument("--workers", type=int, default=3)
     p.add_argument("--rate", type=float, default=50.0)
@@ -294,12 +279,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=10.0)
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
-    # What bench.intake's helpers read.
-    args.reload_areas = False
-    args.no_reset = False
-    args.geocoder_cache_seconds = 24 * 60 * 60
-    args.what_if = ""
-    args.threads = 1
     return args
 
 
@@ -316,14 +295,20 @@ def main(argv: list[str]) -> int:
     try:
         pdok_port = free_port()
         pdok_url = f"http://127.0.0.1:{pdok_port}/bzk/locatieserver/search/v3_1"
-        env = server_env(args, args.database_url, pdok_url, args.workers)
-        env["TWILIO_AUTH_TOKEN"] = TOKEN
-        env["CACHE_KEY_PREFIX"] = f"wwbench-sms-{os.getpid()}"  # a cold cache and fresh rate-limit counters
+        env = server_env(
+            args.database_url,
+            workers=args.workers,
+            TWILIO_AUTH_TOKEN=TOKEN,
+            CACHE_KEY_PREFIX=f"wwbench-sms-{os.getpid()}",  # a cold cache and fresh rate-limit counters
+            PDOK_LOCATIESERVER_URL=pdok_url,
+            GEOCODER_CACHE_SECONDS=str(24 * 60 * 60),
+        )
         try:
             sms_rows_delete(args)
         except Exception as exc:  # a fresh database has no tables yet; migrate creates them
             log(f"no SMS rows to delete yet ({type(exc).__name__})")
-        prepare_database(args, env)
+        database_prepare(args.database_url, env)
+        meldingen_aantal_zetten(args.database_url, args.meldingen)
         pdok = Proc([sys.executable, "-m", "tests.fakes.pdok", "--port", str(pdok_port)], env, tmp / "pdok.log")
         procs.append(pdok)
         port = free_port()
@@ -335,7 +320,7 @@ def main(argv: list[str]) -> int:
 
         with psycopg.connect(pg_conninfo(args.database_url)) as conn:
             meldcodes = [r[0] for r in conn.execute("select meldcode from meldingen_melding limit 200")]
-        facts = machine_facts(args)
+        facts = machine_facts(args.database_url)
         log(f"load: {args.rate:g}/s for {args.warmup:g}s + {args.duration:g}s")
         data = asyncio.run(run_load(args, port, meldcodes))
         with psycopg.connect(pg_conninfo(args.database_url)) as conn:
@@ -346,7 +331,7 @@ def main(argv: list[str]) -> int:
         gunicorn.stop()
         procs.remove(gunicorn)
         sms_rows_delete(args)
-        set_melding_count(args)
+        meldingen_aantal_zetten(args.database_url, args.meldingen)
         return 0
     except KeyboardInterrupt:
         log("interrupted")

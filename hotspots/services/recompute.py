@@ -14,7 +14,7 @@ from django.db import connection, transaction
 
 from ..models import Hotspot, HotspotEvent, HotspotKandidaat
 from ..workflow import LEVEND, HotspotEventSoort, HotspotStatus, InvalidTransition, gewenste_status, is_allowed
-from .clustering import Cluster, clusters_bepalen
+from .clustering import STANDAARD, Cluster, ClusterParameters, clusters_bepalen
 
 # One key for the whole recompute; crc32 keeps it readable and stable across processes.
 RECOMPUTE_LOCK_KEY = zlib.crc32(b"hotspots.hotspot_recompute")
@@ -220,8 +220,10 @@ SET score = excluded.score, aantal_meldingen = excluded.aantal_meldingen, status
 
 
 @transaction.atomic
-def hotspot_recompute(*, as_of: datetime) -> RecomputeResultaat | None:
+def hotspot_recompute(*, as_of: datetime, parameters: ClusterParameters = STANDAARD) -> RecomputeResultaat | None:
     """Recompute all hotspots from the meldingen observed up to `as_of`.
+
+    `parameters`: the clustering's; production runs the defaults, the quality bench passes variants.
 
     Returns None without doing anything when another recompute holds the advisory lock: the next
     beat run (15 min) catches up, so waiting would only pile up workers. Deterministic for a given
@@ -233,7 +235,7 @@ def hotspot_recompute(*, as_of: datetime) -> RecomputeResultaat | None:
         if not cursor.fetchone()[0]:
             return None
 
-    clusters = clusters_bepalen(as_of=as_of)
+    clusters = clusters_bepalen(as_of=as_of, parameters=parameters)
     levend = list(Hotspot.objects.select_for_update().filter(status__in=LEVEND).order_by("id"))
     per_id = {h.pk: h for h in levend}
     with connection.cursor() as cursor:

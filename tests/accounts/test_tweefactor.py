@@ -259,7 +259,7 @@ def test_reset_door_de_beheerder_schrijft_een_auditregel_en_dwingt_opnieuw_inste
 
 
 def test_demo_logins_zijn_vrijgesteld_en_echte_accounts_niet(client):
-    from accounts.demo import seed_gebruikers
+    from demo.gebruikers import seed_gebruikers
 
     # given: the demo logins as seed_demo makes them
     _created, regels = seed_gebruikers(password=WACHTWOORD)
@@ -277,7 +277,7 @@ def test_demo_logins_zijn_vrijgesteld_en_echte_accounts_niet(client):
 
 
 def test_een_vrijgestelde_gebruiker_met_een_app_geeft_toch_de_code(client):
-    from accounts.demo import seed_gebruikers
+    from demo.gebruikers import seed_gebruikers
 
     seed_gebruikers(password=WACHTWOORD)
     from django.contrib.auth import get_user_model

@@ -2,10 +2,10 @@
 
 Eight planted hotspots over the real buurten (long-running, moved after a disruption, new, short-lived,
 recently and long ended), population-weighted background noise, duplicates, near-identical re-reports
-and a burst of rejected spam; the real recompute; the matching rule of ``bench.hotspot_scenario``.
+and a burst of rejected spam; the real recompute; the matching rule of ``demo.scenario``.
 """
 
-from bench.hotspot_scenario import ScenarioConfig, beoordelen, scenario_maken
+from demo.scenario import ScenarioConfig, beoordelen, scenario_maken
 from hotspots.services import hotspot_recompute
 
 KLEIN = ScenarioConfig(

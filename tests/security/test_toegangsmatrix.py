@@ -35,9 +35,9 @@ from tests.fakes.tegels import PNG, FakeTegels
 pytestmark = pytest.mark.django_db
 
 # ---------------------------------------------------------------------------------------------------
-# Who knocks. "admin" is the application role as accounts/demo.py creates it: staff, so it reaches the
+# Who knocks. "admin" is the application role as demo/gebruikers.py creates it: staff, so it reaches the
 # Django admin's index, but its group holds no model permissions there; "beheerder" is the superuser
-# of meldingen/demo.py who maintains the data in the admin (and counts as admin in roles.py);
+# of demo/services.py who maintains the data in the admin (and counts as admin in roles.py);
 # "zonder-rol" is an account whose role was taken away.
 ANONIEM = "anoniem"
 ZONDER_ROL = "zonder-rol"
@@ -300,7 +300,7 @@ def _maak_gebruikers() -> dict[str, object]:
     for naam, rol, org in ((PARTNER_A, Rol.PARTNER, org_a), (PARTNER_B, Rol.PARTNER, org_b)):
         gebruikers[naam], _ = gebruiker_zetten(username=f"matrix-{naam}", password="x", rol=rol, organisatie=org)
     for rol in (Rol.COORDINATOR, Rol.APPROVER, Rol.AUDITOR, Rol.ADMIN):
-        # As accounts/demo.py: the admin role is staff (the Django admin), the others are not.
+        # As demo/gebruikers.py: the admin role is staff (the Django admin), the others are not.
         gebruikers[rol], _ = gebruiker_zetten(
             username=f"matrix-{rol}", password="x", rol=rol, is_staff=rol == Rol.ADMIN
         )

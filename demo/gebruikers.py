@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from .models import Organisatie
-from .roles import Rol
-from .services import gebruiker_zetten, tweefactor_vrijstellen
+from accounts.models import Organisatie
+from accounts.roles import Rol
+from accounts.services import gebruiker_zetten, tweefactor_vrijstellen
 
 # (username, role, what the login opens)
 DEMO_GEBRUIKERS = (
@@ -43,7 +43,7 @@ def partner_gebruikersnaam(organisatie: Organisatie) -> str:
 
 
 def seed_gebruikers(*, password: str) -> tuple[int, list[str]]:
-    """Returns (accounts created, lines to print). Every demo login, and meldingen/demo.py's
+    """Returns (accounts created, lines to print). Every demo login, and demo/services.py's
     `beheerder`, is exempt from the second factor so `make run` stays one command; the printed
     lines say so."""
     created = 0

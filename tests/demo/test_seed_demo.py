@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from demo.services import DEFAULT_SEED, demo_seed
 from meldingen.anonymity import truncate_to_hour
-from meldingen.demo import DEFAULT_SEED, demo_seed
 from meldingen.models import Buurt, Kanaal, MelderRol, Melding, MeldingEvent
 from meldingen.workflow import AfwijsReden, MeldingStatus, is_allowed
 
@@ -214,3 +214,23 @@ def test_seed_demo_wachtwoord_uit_de_omgeving(monkeypatch, client):
     out = seed_demo("--meldingen", "20")
     assert any(line.endswith("coordinator / uit-de-omgeving-7") for line in out)
     assert client.login(username="coordinator", password="uit-de-omgeving-7")
+
+
+def test_seed_demo_komt_uit_de_demo_app_en_geen_app_importeert_demo():
+    # `make run` calls `manage.py seed_demo`: the command must be the demo app's, and the demo data stays
+    # in that one place (no app below it reaches up into it).
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import get_commands
+
+    assert get_commands()["seed_demo"] == "demo"
+    root = Path(settings.BASE_DIR)
+    apps = ("accounts", "meldingen", "hotspots", "coordinatie", "kaart", "acties", "integrations", "config")
+    reikt_omhoog = [
+        str(pad.relative_to(root))
+        for app in apps
+        for pad in (root / app).rglob("*.py")
+        if "from demo" in pad.read_text() or "import demo" in pad.read_text()
+    ]
+    assert reikt_omhoog == []

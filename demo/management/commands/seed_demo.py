@@ -2,7 +2,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meldingen.demo import DEFAULT_MELDINGEN, DEFAULT_PASSWORD, DEFAULT_SEED, DemoSeedError, demo_seed
+from demo.services import DEFAULT_MELDINGEN, DEFAULT_PASSWORD, DEFAULT_SEED, DemoSeedError, demo_seed
 
 
 class Command(BaseCommand):

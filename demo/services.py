@@ -26,12 +26,12 @@ from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .anonymity import truncate_to_hour
-from .models import RD_SRID, Buurt, Kanaal, LocatieType, MelderRol, Melding, MeldingEvent
-from .selectors import buurt_codes_voor_punten
-from .services import MELDCODE_ALPHABET, MELDCODE_LENGTH, point_rd
-from .validation import dagdeel_for
-from .workflow import AfwijsReden, MeldingStatus, is_allowed
+from meldingen.anonymity import truncate_to_hour
+from meldingen.models import RD_SRID, Buurt, Kanaal, LocatieType, MelderRol, Melding, MeldingEvent
+from meldingen.selectors import buurt_codes_voor_punten
+from meldingen.services import MELDCODE_ALPHABET, MELDCODE_LENGTH, point_rd
+from meldingen.validation import dagdeel_for
+from meldingen.workflow import AfwijsReden, MeldingStatus, is_allowed
 
 DEFAULT_SEED = 2019  # the year the programme started
 DEFAULT_MELDINGEN = 4000
@@ -188,13 +188,13 @@ def demo_seed(
 
 def seed_beheerder(*, password: str) -> StepResult:
     """One staff superuser for the admin, and the role accounts of the coordination screens
-    (accounts/demo.py: one user per role, one partner user per organisation).
+    (demo/gebruikers.py: one user per role, one partner user per organisation).
 
     Passwords are (re)set on every run so the printed logins always work.
     """
     from django.contrib.auth import get_user_model
 
-    from accounts.demo import seed_gebruikers
+    from .gebruikers import seed_gebruikers
 
     user, created = get_user_model().objects.get_or_create(
         username="beheerder", defaults={"is_staff": True, "is_superuser": True}

@@ -45,8 +45,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 
+from demo.services import LOCATIE_WEIGHTS, UUR_WEIGHTS, WAARNEMINGEN_PER_LOCATIE
 from meldingen.anonymity import truncate_to_hour
-from meldingen.demo import LOCATIE_WEIGHTS, UUR_WEIGHTS, WAARNEMINGEN_PER_LOCATIE
 from meldingen.models import RD_SRID
 from meldingen.selectors import buurt_codes_voor_punten
 from meldingen.services import MELDCODE_ALPHABET, MELDCODE_LENGTH
@@ -462,7 +462,7 @@ def meldingen_schrijven(rng: random.Random, rijen: list[_Rij], *, kanaal: str = 
 
 def scenario_maken(*, config: ScenarioConfig, as_of: datetime = AS_OF) -> Scenario:
     """Writes one seeded scenario's meldingen (observed before `as_of`) and returns its ground truth."""
-    rng = random.Random(config.seed)
+    rng = random.Random(config.seed)  # noqa: S311 -- a seeded simulation, not a secret
     geplant = _hotspots_plaatsen(rng, config, as_of)
     rijen: list[_Rij] = []
     for h in geplant:
