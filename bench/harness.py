@@ -145,6 +145,13 @@ def meldingen_aantal_zetten(db_url: str, target: int, *, trim: bool = True) -> N
             conn.execute("delete from meldingen_meldingevent where melding_id in (select id from gone)")
             conn.execute("delete from meldingen_meldingfoto where melding_id in (select id from gone)")
             conn.execute("delete from meldingen_melding where id in (select id from gone)")
+            # Their outbox events (a run without a worker leaves them open); nothing else refers to them.
+            conn.execute(
+                "create temp table gone_events on commit drop as select id from outbox_event"
+                " where type like 'melding.%%' and object_id in (select id from gone)"
+            )
+            conn.execute("delete from outbox_handledevent where event_id in (select id from gone_events)")
+            conn.execute("delete from outbox_event where id in (select id from gone_events)")
             conn.commit()
             log(f"deleted {surplus} meldingen left by earlier runs")
             have = target
