@@ -9,9 +9,12 @@ run: bootstrap
 test: bootstrap-test
 	.venv/bin/python -m pytest
 
-lint:
+# Style, the layers (pyproject.toml [tool.importlinter]) and the types of services, selectors and tasks.
+lint: bootstrap-test
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
+	.venv/bin/mypy
 
 bootstrap:
 	scripts/bootstrap.sh run

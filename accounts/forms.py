@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp import match_token, user_has_device
 
-from meldingen.ratelimit import ThrottleOnbereikbaar
+from privacy.ratelimit import ThrottleOnbereikbaar
 
 from .services import code_normaliseren
 from .throttle import APPARAAT_COOKIE, apparaat_cookie_maken, login_gelukt, login_mislukt, login_wachten

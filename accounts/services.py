@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from .roles import ALLE_ROLLEN, Rol
 
 
 @transaction.atomic
-def gebruiker_rol_zetten(*, user: AbstractBaseUser, rol: str, organisatie: Organisatie | None = None) -> None:
+def gebruiker_rol_zetten(*, user: User, rol: str, organisatie: Organisatie | None = None) -> None:
     """Gives the user exactly this role (other role groups are removed).
 
     A partner must name its organisation and is bound to it; any other role may not have one, so a
@@ -41,7 +41,7 @@ def gebruiker_rol_zetten(*, user: AbstractBaseUser, rol: str, organisatie: Organ
 @transaction.atomic
 def gebruiker_zetten(
     *, username: str, password: str, rol: str, organisatie: Organisatie | None = None, is_staff: bool = False
-) -> tuple[AbstractBaseUser, bool]:
+) -> tuple[User, bool]:
     """Creates or updates an account with one role; the password is (re)set. Returns (user, created)."""
     user, created = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": is_staff})
     user.set_password(password)
@@ -55,7 +55,7 @@ def gebruiker_zetten(
 HERSTELCODES = 10
 
 
-def tweefactor_apparaat_voorbereiden(*, user: AbstractBaseUser) -> TOTPDevice:
+def tweefactor_apparaat_voorbereiden(*, user: User) -> TOTPDevice:
     """The unconfirmed TOTP device the enrolment page shows; the same one on a reload, so a code
     from an app that already scanned it still fits."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
@@ -65,7 +65,7 @@ def tweefactor_apparaat_voorbereiden(*, user: AbstractBaseUser) -> TOTPDevice:
 
 
 @transaction.atomic
-def tweefactor_bevestigen(*, user: AbstractBaseUser, device: TOTPDevice, code: str) -> list[str] | None:
+def tweefactor_bevestigen(*, user: User, device: TOTPDevice, code: str) -> list[str] | None:
     """Confirms the device with a first code from the app and gives the user fresh recovery codes.
 
     Returns the recovery codes (to be shown once; only the device keeps them), or None when the code
@@ -91,7 +91,7 @@ def code_normaliseren(code: str) -> str:
 
 
 @transaction.atomic
-def tweefactor_resetten(*, gebruiker: AbstractBaseUser, door: AbstractBaseUser) -> TweeFactorReset:
+def tweefactor_resetten(*, gebruiker: User, door: User) -> TweeFactorReset:
     """An administrator removes all of a user's second-factor devices (lost phone): the user enrols
     again at the next login, and a session verified with a removed device is no longer verified.
     Always writes the audit row, also when there was nothing to remove."""
@@ -108,5 +108,5 @@ def tweefactor_resetten(*, gebruiker: AbstractBaseUser, door: AbstractBaseUser) 
     )
 
 
-def tweefactor_vrijstellen(*, user: AbstractBaseUser, reden: str) -> None:
+def tweefactor_vrijstellen(*, user: User, reden: str) -> None:
     TweeFactorVrijstelling.objects.update_or_create(user=user, defaults={"reden": reden})

@@ -9,7 +9,7 @@ OWASP's "device cookie" scheme:
 - A throttle is a growing delay, not a lockout for the hour: after the free failures each further
   one doubles the wait (2, 4, 8 … seconds, capped at LOGIN_DELAY_MAX_S); a quiet hour forgets.
 
-Keys are keyed hashes (the client part changes daily, meldingen/anonymity.py), never a user name
+Keys are keyed hashes (the client part changes daily, privacy/anonymity.py), never a user name
 or an address in clear. With Redis unreachable every function raises ThrottleOnbereikbaar, and
 the login refuses rather than run unthrottled.
 """
@@ -26,8 +26,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
-from meldingen.anonymity import client_address, client_token
-from meldingen.ratelimit import throttle_store
+from privacy.anonymity import client_address, client_token
+from privacy.ratelimit import throttle_store
 
 APPARAAT_COOKIE = "ww_apparaat"
 APPARAAT_SALT = "accounts.apparaat"

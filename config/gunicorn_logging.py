@@ -11,7 +11,7 @@ leaves identifying request values out of the access-log atoms, whatever format i
 from gunicorn.glogging import Logger
 
 # Only the logging module: it reads no Django settings, so the master can import it before Django.
-from meldingen.logging import AnonymityFilter, redact
+from privacy.logging import AnonymityFilter, redact
 
 # Access-log atoms that name the client or their device; SafeAtoms renders a missing atom as "-".
 _IDENTIFYING_ATOMS = ("h", "a", "f", "u")

@@ -23,9 +23,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from meldingen.ratelimit import ThrottleOnbereikbaar
+from basis.taal import zonder_taalprefix
+from privacy.ratelimit import ThrottleOnbereikbaar
 
-from .taal import taal_voor, zonder_taalprefix
+from .taal import taal_voor
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_S = 30

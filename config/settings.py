@@ -81,13 +81,14 @@ INSTALLED_APPS = [
     "coordinatie",
     "kaart",
     "acties",
+    "publiek",
     "integrations",
     "demo",  # last: the top layer, may import every app above
 ]
 
 MIDDLEWARE = [
     # First, so that nothing after it (views, error reports, loggers) ever sees who is filing.
-    "meldingen.middleware.IntakeAnonymityMiddleware",
+    "privacy.middleware.IntakeAnonymityMiddleware",
     # Body limits before anything reads the body; service failures (database, Redis) as a Dutch 503.
     "config.middleware.StoringMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -276,9 +277,9 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "UNAUTHENTICATED_USER": None,
-    # JSON nested deeper than JSON_MAX_DEPTH is a 400, not a RecursionError (config/parsers.py).
+    # JSON nested deeper than JSON_MAX_DEPTH is a 400, not a RecursionError (basis/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
-        "config.parsers.BegrensdeJSONParser",
+        "basis.parsers.BegrensdeJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -289,10 +290,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "REDOC_DIST": "SIDECAR",
-    # 413/503 on every operation, 415 and a parse-error 400 where there is a body (config/openapi.py).
+    # 413/503 on every operation, 415 and a parse-error 400 where there is a body (basis/openapi.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.openapi.foutantwoorden_toevoegen",
+        "basis.openapi.foutantwoorden_toevoegen",
     ],
 }
 
@@ -360,7 +361,7 @@ REQUEST_BODY_LIMITS = [
     ("/account/", 16 * 1024),
 ]
 REQUEST_BODY_LIMIT_DEFAULT = DATA_UPLOAD_MAX_MEMORY_SIZE  # the admin (/beheer/)
-# JSON deeper than this is refused with 400 before it is parsed (config/parsers.py).
+# JSON deeper than this is refused with 400 before it is parsed (basis/parsers.py).
 JSON_MAX_DEPTH = 20
 MELDING_MAX_OMSCHRIJVING = 2000
 HOTSPOT_QUIET_DAYS = int(env("HOTSPOT_QUIET_DAYS", "28"))
@@ -384,7 +385,7 @@ KAART_GRID_CACHE_SECONDS = int(env("KAART_GRID_CACHE_SECONDS", "60"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"anonymity": {"()": "meldingen.logging.AnonymityFilter"}},
+    "filters": {"anonymity": {"()": "privacy.logging.AnonymityFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["anonymity"]},

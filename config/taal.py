@@ -20,7 +20,7 @@ from django.urls import LocalePrefixPattern, Resolver404, get_resolver, get_urlc
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
-from django.utils.translation.trans_real import language_code_prefix_re, parse_accept_lang_header
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 @cache
@@ -40,15 +40,6 @@ def is_publiek(path: str, urlconf: str | None = None) -> bool:
                 continue
             return True
     return False
-
-
-def zonder_taalprefix(path: str) -> str:
-    """/en/melden/ → /melden/: for code that recognises residents' pages by their path (body limits,
-    the 503 page that keeps what was typed)."""
-    match = language_code_prefix_re.match(path)
-    if match and translation.get_language_from_path(path):
-        return path[len(match.group(1)) + 1 :]
-    return path
 
 
 def taal_uit_accept_language(header: str) -> str:

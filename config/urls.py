@@ -5,6 +5,8 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from kaart.tegels import tegel
+from meldingen import urls as meldingen_urls
+from publiek import urls as publiek_urls
 
 from .views import ApiDocsView
 
@@ -13,6 +15,7 @@ handler500 = "config.middleware.server_error"
 
 urlpatterns = [
     path("api/v1/", include("meldingen.api_urls")),
+    path("api/v1/", include("publiek.api_urls")),
     path("api/v1/", include("kaart.urls")),
     path("kaart/tegels/<int:z>/<int:x>/<int:y>.png", tegel, name="kaart-tegel"),
     path("coordinatie/", include("coordinatie.urls")),
@@ -28,7 +31,9 @@ urlpatterns = [
 # the APIs and the Twilio webhook stay unprefixed and follow Accept-Language.
 urlpatterns += i18n_patterns(
     path("", RedirectView.as_view(pattern_name="meldingen:melden", permanent=False)),
-    path("melden/", include("meldingen.urls")),
+    # Filing (meldingen) and following (publiek, composed above meldingen so it can show actions later)
+    # share the residents' URL space and its namespace.
+    path("melden/", include((meldingen_urls.urlpatterns + publiek_urls.urlpatterns, "meldingen"))),
     prefix_default_language=False,
 )
 # No MEDIA_URL route, not even with DEBUG: reporters' photos are private (meldingen/storage.py) and

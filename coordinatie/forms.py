@@ -5,18 +5,13 @@ from meldingen.selectors import melding_met_code
 from meldingen.workflow import AfwijsReden
 
 from .models import NOTITIE_MAX, InzagePagina
-from .services import BulkActie
+from .services import (
+    BulkActie,
+    TriageActie,
+)
 
 # Rejecting as a duplicate has its own step (with the original); these are the other reasons.
 AFWIJS_REDENEN = [(r.value, r.label) for r in AfwijsReden if r != AfwijsReden.DUBBEL]
-
-
-class TriageActie:
-    ACCEPTEREN = "accepteren"
-    AFWIJZEN = "afwijzen"
-    DUBBEL = "dubbel"
-    HOTSPOT = "hotspot"
-    NOTITIE = "notitie"
 
 
 class TriageForm(forms.Form):

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hotspots.selectors import hotspot_status
+from hotspots.services import HotspotNietLevend, hotspot_melding_koppelen
+from hotspots.workflow import LEVEND
 from meldingen.models import Melding
 from meldingen.selectors import melding_status_vergrendeld, meldingen_met_ids
 from meldingen.services import melding_transition
@@ -21,7 +24,7 @@ from .models import NOTITIE_MAX, Inzage, InzagePagina, Notitie
 
 
 @transaction.atomic
-def melding_accepteren(*, melding: Melding, actor: AbstractBaseUser) -> None:
+def melding_accepteren(*, melding: Melding, actor: User) -> None:
     """Accepting is the triage step for a new melding. The workflow also allows afgehandeld →
     in_behandeling, but that is reopening, not triage: a stale queue must not reopen a closed case."""
     huidig = melding_status_vergrendeld(pk=melding.pk)
@@ -30,25 +33,21 @@ def melding_accepteren(*, melding: Melding, actor: AbstractBaseUser) -> None:
     melding_transition(melding=melding, naar=MeldingStatus.IN_BEHANDELING, actor=actor)
 
 
-def melding_afwijzen(*, melding: Melding, actor: AbstractBaseUser, reden: str, toelichting: str = "") -> None:
+def melding_afwijzen(*, melding: Melding, actor: User, reden: str, toelichting: str = "") -> None:
     """Rejects with a reason other than `dubbel` (a duplicate names its original: melding_dubbel_markeren)."""
     if reden == AfwijsReden.DUBBEL:
         raise ValidationError({"reden": [_("Markeer een dubbele melding met de knop 'Dubbel' en kies het origineel.")]})
     melding_transition(melding=melding, naar=MeldingStatus.AFGEWEZEN, actor=actor, reden=reden, toelichting=toelichting)
 
 
-def melding_dubbel_markeren(*, melding: Melding, origineel: Melding, actor: AbstractBaseUser) -> None:
+def melding_dubbel_markeren(*, melding: Melding, origineel: Melding, actor: User) -> None:
     melding_transition(
         melding=melding, naar=MeldingStatus.AFGEWEZEN, actor=actor, reden=AfwijsReden.DUBBEL, origineel=origineel
     )
 
 
-def melding_hotspot_koppelen(*, melding: Melding, hotspot_id: int, actor: AbstractBaseUser) -> bool:
+def melding_hotspot_koppelen(*, melding: Melding, hotspot_id: int, actor: User) -> bool:
     """Adds the melding to a living hotspot by hand; False if it was already a member."""
-    from hotspots.selectors import hotspot_status
-    from hotspots.services import hotspot_melding_koppelen
-    from hotspots.workflow import LEVEND
-
     status = hotspot_status(pk=hotspot_id)
     if status is None:
         raise ValidationError({"hotspot": [_("Deze hotspot bestaat niet.")]})
@@ -58,7 +57,70 @@ def melding_hotspot_koppelen(*, melding: Melding, hotspot_id: int, actor: Abstra
     return hotspot_melding_koppelen(hotspot_id=hotspot_id, melding_id=melding.pk, door=actor.get_username())
 
 
-def notitie_toevoegen(*, melding: Melding, auteur: AbstractBaseUser, tekst: str) -> Notitie:
+class TriageActie:
+    ACCEPTEREN = "accepteren"
+    AFWIJZEN = "afwijzen"
+    DUBBEL = "dubbel"
+    HOTSPOT = "hotspot"
+    NOTITIE = "notitie"
+
+
+@dataclass(frozen=True)
+class TriageUitkomst:
+    """What the coordinator is told: one line of success or the reasons it did not happen (Dutch)."""
+
+    gelukt: bool
+    berichten: list[str]
+
+
+def melding_triage(*, melding: Melding, actie: str, gegevens: dict, actor: User) -> TriageUitkomst:
+    """One triage step on one melding in one transaction. Every refusal the coordinator can meet —
+    the status changed since the page was loaded, the chosen hotspot ended or merged meanwhile (a
+    recompute), an invalid choice — comes back as a Dutch message, never as an exception (a lost
+    race used to answer 500)."""
+    code = melding.meldcode
+    try:
+        with transaction.atomic():
+            tekst = _triage_stap(melding=melding, actie=actie, gegevens=gegevens, actor=actor)
+    except InvalidTransition:
+        return TriageUitkomst(
+            False, [_("%(code)s: de status is intussen veranderd; ververs de lijst.") % {"code": code}]
+        )
+    except HotspotNietLevend:
+        bericht = _(
+            "%(code)s: hotspot %(hotspot)s is intussen opgelost of samengevoegd met een andere; "
+            "ververs de pagina en kies een hotspot die nog speelt."
+        )
+        return TriageUitkomst(False, [bericht % {"code": code, "hotspot": gegevens.get("hotspot")}])
+    except ValidationError as exc:
+        return TriageUitkomst(False, [f"{code}: {fout}" for fout in exc.messages])
+    return TriageUitkomst(True, [tekst % {"code": code, "hotspot": gegevens.get("hotspot")}])
+
+
+def _triage_stap(*, melding: Melding, actie: str, gegevens: dict, actor: User) -> str:
+    if actie == TriageActie.ACCEPTEREN:
+        melding_accepteren(melding=melding, actor=actor)
+        return _("%(code)s is geaccepteerd (in behandeling).")
+    if actie == TriageActie.AFWIJZEN:
+        melding_afwijzen(melding=melding, actor=actor, reden=gegevens["reden"], toelichting=gegevens["toelichting"])
+        return _("%(code)s is afgewezen.")
+    if actie == TriageActie.DUBBEL:
+        melding_dubbel_markeren(melding=melding, origineel=gegevens["origineel_melding"], actor=actor)
+        return _("%(code)s is gemarkeerd als dubbel.")
+    if actie == TriageActie.HOTSPOT:
+        nieuw = melding_hotspot_koppelen(melding=melding, hotspot_id=gegevens["hotspot"], actor=actor)
+        return (
+            _("%(code)s is gekoppeld aan hotspot %(hotspot)s.")
+            if nieuw
+            else _("%(code)s hoorde al bij hotspot %(hotspot)s.")
+        )
+    if actie == TriageActie.NOTITIE:
+        notitie_toevoegen(melding=melding, auteur=actor, tekst=gegevens["tekst"])
+        return _("Notitie bij %(code)s opgeslagen.")
+    raise ValidationError(_("Onbekende actie."))
+
+
+def notitie_toevoegen(*, melding: Melding, auteur: User, tekst: str) -> Notitie:
     tekst = tekst.strip()
     if not tekst:
         raise ValidationError({"tekst": [_("Schrijf eerst een notitie.")]})
@@ -68,7 +130,7 @@ def notitie_toevoegen(*, melding: Melding, auteur: AbstractBaseUser, tekst: str)
 
 
 def inzage_vastleggen(
-    *, melding: Melding, gebruiker: AbstractBaseUser, pagina: str = InzagePagina.MELDING, foto_id: int | None = None
+    *, melding: Melding, gebruiker: User, pagina: str = InzagePagina.MELDING, foto_id: int | None = None
 ) -> Inzage:
     """One melding seen: its coordinatie page, its admin change page, or one of its photos."""
     return Inzage.objects.create(
@@ -81,7 +143,7 @@ def inzage_vastleggen(
     )
 
 
-def inzagen_vastleggen(*, meldingen: list[Melding], gebruiker: AbstractBaseUser, pagina: str) -> Inzage | None:
+def inzagen_vastleggen(*, meldingen: list[Melding], gebruiker: User, pagina: str) -> Inzage | None:
     """A list page: ONE row naming every melding shown, in the order shown. A row per melding drowned
     the trail (25 rows per queue load); the arrays keep it searchable by meldcode. Nothing shown, no row."""
     if not meldingen:
@@ -95,7 +157,7 @@ def inzagen_vastleggen(*, meldingen: list[Melding], gebruiker: AbstractBaseUser,
     )
 
 
-def inzage_export_vastleggen(*, gebruiker: AbstractBaseUser, filter_omschrijving: str, aantal: int) -> Inzage:
+def inzage_export_vastleggen(*, gebruiker: User, filter_omschrijving: str, aantal: int) -> Inzage:
     """An export of the trail is itself a view of it: who took which part home, and how much."""
     toelichting = f"{aantal} rijen; filter: {filter_omschrijving or '-'}"[:500]
     return Inzage.objects.create(
@@ -118,7 +180,7 @@ class BulkResultaat:
 
 
 def meldingen_bulk(
-    *, melding_ids: list[int], actie: str, actor: AbstractBaseUser, reden: str = "", toelichting: str = ""
+    *, melding_ids: list[int], actie: str, actor: User, reden: str = "", toelichting: str = ""
 ) -> BulkResultaat:
     """Applies one triage step to each selected melding, each in its own transaction: one melding that
     moved on meanwhile (another coordinator was quicker) fails alone and is reported, the rest goes on."""

@@ -12,9 +12,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -27,10 +26,10 @@ from hotspots.models import Hotspot
 from kaart.filters import MeldingFilter, melding_filter_uit_query
 from meldingen import selectors as melding_selectors
 from meldingen.models import Melding, MeldingFoto
-from meldingen.workflow import InvalidTransition, MeldingStatus
+from meldingen.workflow import MeldingStatus
 
 from . import selectors, services
-from .forms import AFWIJS_REDENEN, BulkForm, InzageFilterForm, TriageActie, TriageForm
+from .forms import AFWIJS_REDENEN, BulkForm, InzageFilterForm, TriageForm
 from .models import InzagePagina
 
 WACHTRIJ_PER_PAGINA = 25
@@ -136,7 +135,9 @@ def werkscherm(request):
 @require_POST
 @triage_vereist
 def triage(request, pk: int):
-    melding = get_object_or_404(Melding, pk=pk)
+    melding = melding_selectors.melding_met_id(pk=pk)
+    if melding is None:
+        raise Http404
     terug = _terug(request, reverse("coordinatie:melding", args=[pk]))
     form = TriageForm(request.POST)
     if not form.is_valid():
@@ -144,43 +145,11 @@ def triage(request, pk: int):
             for fout in fouten:
                 messages.error(request, f"{melding.meldcode}: {fout}")
         return HttpResponseRedirect(terug)
-    data, actie = form.cleaned_data, form.cleaned_data["actie"]
-    try:
-        with transaction.atomic():
-            if actie == TriageActie.ACCEPTEREN:
-                services.melding_accepteren(melding=melding, actor=request.user)
-                tekst = _("%(code)s is geaccepteerd (in behandeling).")
-            elif actie == TriageActie.AFWIJZEN:
-                services.melding_afwijzen(
-                    melding=melding, actor=request.user, reden=data["reden"], toelichting=data["toelichting"]
-                )
-                tekst = _("%(code)s is afgewezen.")
-            elif actie == TriageActie.DUBBEL:
-                services.melding_dubbel_markeren(
-                    melding=melding, origineel=data["origineel_melding"], actor=request.user
-                )
-                tekst = _("%(code)s is gemarkeerd als dubbel.")
-            elif actie == TriageActie.HOTSPOT:
-                nieuw = services.melding_hotspot_koppelen(
-                    melding=melding, hotspot_id=data["hotspot"], actor=request.user
-                )
-                tekst = (
-                    _("%(code)s is gekoppeld aan hotspot %(hotspot)s.")
-                    if nieuw
-                    else _("%(code)s hoorde al bij hotspot %(hotspot)s.")
-                )
-            else:
-                services.notitie_toevoegen(melding=melding, auteur=request.user, tekst=data["tekst"])
-                tekst = _("Notitie bij %(code)s opgeslagen.")
-    except InvalidTransition:
-        messages.error(
-            request, _("%(code)s: de status is intussen veranderd; ververs de lijst.") % {"code": melding.meldcode}
-        )
-    except ValidationError as exc:
-        for fout in exc.messages:
-            messages.error(request, f"{melding.meldcode}: {fout}")
-    else:
-        messages.success(request, tekst % {"code": melding.meldcode, "hotspot": data.get("hotspot")})
+    uitkomst = services.melding_triage(
+        melding=melding, actie=form.cleaned_data["actie"], gegevens=form.cleaned_data, actor=request.user
+    )
+    for bericht in uitkomst.berichten:
+        (messages.success if uitkomst.gelukt else messages.error)(request, bericht)
     return HttpResponseRedirect(terug)
 
 

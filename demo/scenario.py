@@ -46,11 +46,11 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 
 from demo.services import LOCATIE_WEIGHTS, UUR_WEIGHTS, WAARNEMINGEN_PER_LOCATIE
-from meldingen.anonymity import truncate_to_hour
 from meldingen.models import RD_SRID
 from meldingen.selectors import buurt_codes_voor_punten
 from meldingen.services import MELDCODE_ALPHABET, MELDCODE_LENGTH
 from meldingen.validation import dagdeel_for
+from privacy.anonymity import truncate_to_hour
 
 AS_OF = datetime(2026, 6, 30, 21, 0, tzinfo=UTC)
 VERLEDEN = timedelta(days=182)

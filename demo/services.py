@@ -26,12 +26,12 @@ from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.utils import timezone
 
-from meldingen.anonymity import truncate_to_hour
 from meldingen.models import RD_SRID, Buurt, Kanaal, LocatieType, MelderRol, Melding, MeldingEvent
 from meldingen.selectors import buurt_codes_voor_punten
 from meldingen.services import MELDCODE_ALPHABET, MELDCODE_LENGTH, point_rd
 from meldingen.validation import dagdeel_for
 from meldingen.workflow import AfwijsReden, MeldingStatus, is_allowed
+from privacy.anonymity import truncate_to_hour
 
 DEFAULT_SEED = 2019  # the year the programme started
 DEFAULT_MELDINGEN = 4000

@@ -1,4 +1,5 @@
-"""Public JSON API for intake and status (no account; the same rules as the web form)."""
+"""Public JSON API for intake (no account; the same rules as the web form). The status lookup is in
+publiek/api.py."""
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -7,11 +8,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.openapi import DETAIL, VELDFOUTEN
-from config.parsers import BegrensdeJSONParser
+from basis.openapi import VELDFOUTEN
+from basis.parsers import BegrensdeJSONParser
 
 from .models import Kanaal
-from .ratelimit import status_lookup
 from .services import melding_create
 from .validation import MeldingInvoer
 
@@ -53,16 +53,6 @@ class MeldingCreatedSerializer(serializers.Serializer):
     meldcode = serializers.CharField()
     status = serializers.CharField()
     buurt_code = serializers.CharField()
-
-
-class PubliekeStatusSerializer(serializers.Serializer):
-    meldcode = serializers.CharField()
-    status = serializers.CharField()
-    status_label = serializers.CharField()
-    toelichting = serializers.CharField()
-    buurt_naam = serializers.CharField()
-    ontvangen_op = serializers.DateField()
-    acties = serializers.ListField(child=serializers.DictField(), default=list)
 
 
 def _berichten(fout) -> list[str]:
@@ -148,24 +138,3 @@ class MeldingCreateView(APIView):
             {"meldcode": melding.meldcode, "status": melding.status, "buurt_code": melding.buurt_id},
             status=status.HTTP_201_CREATED,
         )
-
-
-class MeldingStatusView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-
-    @extend_schema(
-        responses={
-            200: PubliekeStatusSerializer,
-            404: OpenApiResponse(DETAIL, "unknown meldcode"),
-            429: OpenApiResponse(DETAIL, "too many unknown codes from this client"),
-        },
-        summary="Public status of a melding",
-    )
-    def get(self, request, meldcode: str):
-        result, blocked = status_lookup(meldcode=meldcode, token=getattr(request, "client_token", ""))
-        if blocked:
-            return Response({"detail": "Te veel onbekende meldcodes. Probeer het over een uur opnieuw."}, status=429)
-        if result is None:
-            return Response({"detail": "Onbekende meldcode."}, status=status.HTTP_404_NOT_FOUND)
-        return Response(PubliekeStatusSerializer(result.__dict__).data)

@@ -4,5 +4,4 @@ from . import api
 
 urlpatterns = [
     path("meldingen", api.MeldingCreateView.as_view(), name="api-melding-create"),
-    path("meldingen/<str:meldcode>/status", api.MeldingStatusView.as_view(), name="api-melding-status"),
 ]

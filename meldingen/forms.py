@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .anonymity import truncate_to_hour
+from privacy.anonymity import truncate_to_hour
+
 from .models import Dagdeel, Frequentie, LocatieType, MelderRol, Waarneming
 from .validation import code_list
 

@@ -1,16 +1,26 @@
-"""Glue between the public intake paths (form, API) and the services: locations and error mapping."""
+"""The web form's intake: where the reported place is (typed address, a choice between hits, or a point on
+the map) and filing the form through `melding_create`, with the service's errors on the form's fields.
+The view only renders what comes back."""
 
 import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from geopy.exc import GeopyError
 
 from integrations.geocoding import get_geocoder
 
+from .forms import MeldingForm
+from .models import Kanaal, Melding
+from .services import melding_create
+from .validation import MeldingInvoer
+
 logger = logging.getLogger(__name__)
 MAX_KANDIDATEN = 3
+# Service error keys → the form field that shows them.
+FIELD_FOR_ERROR = {"locatie": "adres", "observed_at": "datum"}
 
 
 @dataclass
@@ -46,3 +56,77 @@ def photo_bytes(files) -> list[bytes]:
     # The size limit is checked again from the content; reading a huge upload is bounded by Django's
     # DATA_UPLOAD settings and the web server.
     return [f.read() for f in files]
+
+
+def plek_uit_formulier(form: MeldingForm) -> tuple[tuple[float, float, str] | None, list[dict]]:
+    """(lat, lon, name) of the place the form names, or None with the form's error set; with several
+    address hits also the candidates to choose from (up to three)."""
+    data = form.cleaned_data
+    if data.get("adres_keuze"):
+        return data["adres_keuze"], []
+    adres = (data.get("adres") or "").strip()
+    if data.get("lat") is not None and data.get("lon") is not None:
+        return (data["lat"], data["lon"], adres), []
+    if not adres:
+        form.add_error("adres", _("Vul een adres of plek in, of kies een punt op de kaart."))
+        return None, []
+    try:
+        plekken = adres_zoeken(adres)
+    except ValidationError as exc:
+        form.add_error("adres", exc)
+        return None, []
+    if not plekken:
+        form.add_error(
+            "adres",
+            _("We vonden deze plek niet in Amsterdam. Controleer de spelling of kies de plek op de kaart."),
+        )
+        return None, []
+    if len(plekken) == 1:
+        return (plekken[0].lat, plekken[0].lon, plekken[0].naam), []
+    kandidaten = [{"lat": p.lat, "lon": p.lon, "naam": p.naam} for p in plekken]
+    form.add_error("adres_keuze", _("We vonden meer dan één plek. Kies de plek die u bedoelt."))
+    return None, kandidaten
+
+
+def melding_met_inzend_sleutel(inzend_sleutel: str) -> Melding | None:
+    """The melding a form submission with this (hashed) one-time key already filed."""
+    return Melding.objects.filter(inzend_sleutel=inzend_sleutel).first()
+
+
+def formulier_indienen(form: MeldingForm, *, inzend_sleutel: str | None, melder_sleutel: str) -> Melding | None:
+    """Files the web form: validates it, finds the place, and stores the melding. Returns the melding
+    (also the one a racing double click already stored), or None with the errors on the form's
+    fields and the address candidates set."""
+    form.is_valid()
+    locatie, kandidaten = plek_uit_formulier(form)
+    form.set_kandidaten(kandidaten)
+    if locatie is None or form.errors:
+        return None
+    lat, lon, naam = locatie
+    invoer = MeldingInvoer(
+        lat=lat,
+        lon=lon,
+        locatie_omschrijving=naam,
+        locatie_type=form.cleaned_data["locatie_type"],
+        waarnemingen=form.cleaned_data["waarnemingen"],
+        observed_at=form.observed_at(),
+        dagdeel=form.cleaned_data["dagdeel"],
+        frequentie=form.cleaned_data["frequentie"],
+        melder_rol=form.cleaned_data.get("melder_rol") or "onbekend",
+        omschrijving=form.cleaned_data.get("omschrijving", ""),
+        fotos=photo_bytes(form.cleaned_data.get("fotos") or []),
+    )
+    try:
+        return melding_create(
+            invoer=invoer, kanaal=Kanaal.WEB, inzend_sleutel=inzend_sleutel, melder_sleutel=melder_sleutel
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(FIELD_FOR_ERROR.get(field, field if field in form.fields else None), errors)
+        return None
+    except IntegrityError:
+        # Two clicks raced: the other request stored this form's melding first.
+        eerder = melding_met_inzend_sleutel(inzend_sleutel) if inzend_sleutel else None
+        if eerder is None:
+            raise
+        return eerder

@@ -209,7 +209,7 @@ def codes_bestaand(*, soort: str, codes: tuple[str, ...]) -> set[str]:
     codes = tuple(code for code in codes if "\x00" not in code)
     if not codes:
         return set()
-    return set(_CODE_MODELLEN[soort].objects.filter(pk__in=codes).values_list("pk", flat=True))
+    return set(_CODE_MODELLEN[soort]._default_manager.filter(pk__in=codes).values_list("pk", flat=True))
 
 
 def filter_keuzes() -> dict[str, list[tuple[str, str]]]:
@@ -220,8 +220,8 @@ def filter_keuzes() -> dict[str, list[tuple[str, str]]]:
         "buurt": [(c, f"{n} ({c})") for c, n in Buurt.objects.values_list("code", "naam")],
         "locatie_type": [(c.code, c.label) for c in LocatieType.objects.all()],
         "waarneming": [(c.code, c.label) for c in Waarneming.objects.all()],
-        "status": list(MeldingStatus.choices),
-        "kanaal": list(Kanaal.choices),
+        "status": [(code, str(label)) for code, label in MeldingStatus.choices],
+        "kanaal": [(code, str(label)) for code, label in Kanaal.choices],
         "melder_rol": [(c.code, c.label) for c in MelderRol.objects.all()],
     }
 
@@ -348,6 +348,10 @@ def melding_voor_staf(*, pk: int) -> Melding:
         .annotate(punt=Transform("locatie", 4326))
         .get(pk=pk)
     )
+
+
+def melding_met_id(*, pk: int) -> Melding | None:
+    return Melding.objects.filter(pk=pk).first()
 
 
 def melding_met_code(*, meldcode: str) -> Melding | None:

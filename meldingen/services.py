@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import redis
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from outbox.services import event_record
+from privacy.anonymity import contactgegevens_verwijderen, truncate_to_hour
 
-from .anonymity import contactgegevens_verwijderen, truncate_to_hour
 from .events import MELDING_AANGEMAAKT, MELDING_STATUS_GEWIJZIGD
 from .models import RD_SRID, BewaarActie, BewaarRun, Buurt, Melding, MeldingEvent, MeldingFoto
 from .validation import MeldingInvoer, foto_onleesbaar_tekst, validate_invoer
@@ -80,9 +80,8 @@ def photo_reencode(data: bytes) -> tuple[bytes, int, int]:
     (e.g. cut off halfway) is refused as the reporter's error, never a crash.
     """
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
+        with Image.open(io.BytesIO(data)) as bestand:
+            image: Image.Image = ImageOps.exif_transpose(bestand).convert("RGB")
             image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
             schoon = Image.frombytes("RGB", image.size, image.tobytes())
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
@@ -125,7 +124,7 @@ def melder_daglimiet_tellen(*, melder_sleutel: str) -> bool:
     config = settings.CACHES["default"]
     key = f"{config.get('KEY_PREFIX', '')}:meldingen-per-dag:{melder_sleutel}"
     try:
-        pipe = _teller_redis(config["LOCATION"]).pipeline()
+        pipe = _teller_redis(str(config["LOCATION"])).pipeline()
         pipe.set(key, 0, ex=DAG_SECONDS, nx=True)  # the window starts with the day's first filing
         pipe.incr(key)
         aantal = pipe.execute()[1]
@@ -227,7 +226,7 @@ def melding_transition(
     *,
     melding: Melding,
     naar: str,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     reden: str = "",
     toelichting: str = "",
     origineel: Melding | None = None,

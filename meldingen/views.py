@@ -1,50 +1,16 @@
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.forms.utils import ErrorDict
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import MeldingForm
-from .intake import adres_omgekeerd, adres_zoeken, photo_bytes
-from .models import Kanaal, Melding
-from .ratelimit import status_lookup
-from .services import inzend_sleutel_hash, meldcode_normalize, melding_create
-from .validation import MeldingInvoer
-
-# Service error keys → the form field that shows them.
-FIELD_FOR_ERROR = {"locatie": "adres", "observed_at": "datum"}
-
-
-def _resolve_location(form: MeldingForm) -> tuple[tuple[float, float, str] | None, list[dict]]:
-    data = form.cleaned_data
-    if data.get("adres_keuze"):
-        return data["adres_keuze"], []
-    adres = (data.get("adres") or "").strip()
-    if data.get("lat") is not None and data.get("lon") is not None:
-        return (data["lat"], data["lon"], adres), []
-    if not adres:
-        form.add_error("adres", _("Vul een adres of plek in, of kies een punt op de kaart."))
-        return None, []
-    try:
-        plekken = adres_zoeken(adres)
-    except ValidationError as exc:
-        form.add_error("adres", exc)
-        return None, []
-    if not plekken:
-        form.add_error(
-            "adres",
-            _("We vonden deze plek niet in Amsterdam. Controleer de spelling of kies de plek op de kaart."),
-        )
-        return None, []
-    if len(plekken) == 1:
-        return (plekken[0].lat, plekken[0].lon, plekken[0].naam), []
-    kandidaten = [{"lat": p.lat, "lon": p.lon, "naam": p.naam} for p in plekken]
-    form.add_error("adres_keuze", _("We vonden meer dan één plek. Kies de plek die u bedoelt."))
-    return None, kandidaten
+from .intake import adres_omgekeerd, adres_zoeken, formulier_indienen, melding_met_inzend_sleutel, plek_uit_formulier
+from .models import Melding
+from .services import inzend_sleutel_hash
 
 
 # No CSRF check, and so no csrftoken cookie, on the residents' forms (the filing form and the status
@@ -67,46 +33,15 @@ def melden(request):
     # A reload or double click sends the same one-time key again: show the melding it already filed.
     sleutel = request.POST.get("inzend_sleutel", "")[:64]
     inzend_sleutel = inzend_sleutel_hash(sleutel) if sleutel else None
-    if inzend_sleutel and (eerder := Melding.objects.filter(inzend_sleutel=inzend_sleutel).first()):
+    if inzend_sleutel and (eerder := melding_met_inzend_sleutel(inzend_sleutel)):
         return _bedankt(request, eerder)
 
     form = MeldingForm(request.POST, request.FILES)
-    form.is_valid()
-    locatie, kandidaten = _resolve_location(form)
-    form.set_kandidaten(kandidaten)
-    if locatie is not None and not form.errors:
-        lat, lon, naam = locatie
-        invoer = MeldingInvoer(
-            lat=lat,
-            lon=lon,
-            locatie_omschrijving=naam,
-            locatie_type=form.cleaned_data["locatie_type"],
-            waarnemingen=form.cleaned_data["waarnemingen"],
-            observed_at=form.observed_at(),
-            dagdeel=form.cleaned_data["dagdeel"],
-            frequentie=form.cleaned_data["frequentie"],
-            melder_rol=form.cleaned_data.get("melder_rol") or "onbekend",
-            omschrijving=form.cleaned_data.get("omschrijving", ""),
-            fotos=photo_bytes(form.cleaned_data.get("fotos") or []),
-        )
-        try:
-            melding = melding_create(
-                invoer=invoer,
-                kanaal=Kanaal.WEB,
-                inzend_sleutel=inzend_sleutel,
-                melder_sleutel=getattr(request, "client_token", ""),
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(FIELD_FOR_ERROR.get(field, field if field in form.fields else None), errors)
-        except IntegrityError:
-            # Two clicks raced: the other request stored this form's melding first.
-            eerder = Melding.objects.filter(inzend_sleutel=inzend_sleutel).first() if inzend_sleutel else None
-            if eerder is None:
-                raise
-            return _bedankt(request, eerder)
-        else:
-            return _bedankt(request, melding)
+    melding = formulier_indienen(
+        form, inzend_sleutel=inzend_sleutel, melder_sleutel=getattr(request, "client_token", "")
+    )
+    if melding is not None:
+        return _bedankt(request, melding)
     # Browsers cannot re-send a file the server returns; say so rather than let photos vanish silently.
     context = {"form": form, "fotos_opnieuw": bool(request.FILES)}
     return render(request, "meldingen/melden.html", context, status=400)
@@ -119,7 +54,7 @@ def _zoeken(request):
     data["lat"] = data["lon"] = data["adres_keuze"] = ""
     form = MeldingForm(data)
     form._errors, form.cleaned_data = ErrorDict(), {"adres": data.get("adres", "").strip()[:200]}
-    locatie, kandidaten = _resolve_location(form)
+    locatie, kandidaten = plek_uit_formulier(form)
     if locatie:
         kandidaten = [{"lat": locatie[0], "lon": locatie[1], "naam": locatie[2]}]
         data["adres_keuze"] = MeldingForm.keuze_waarde(kandidaten[0])
@@ -141,44 +76,6 @@ def _bedankt(request, melding: Melding):
         "inzend_sleutel": request.POST.get("inzend_sleutel", "")[:64],
     }
     response = render(request, "meldingen/ontvangen.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@csrf_exempt  # see melden()
-@require_http_methods(["GET", "POST"])
-def status_zoeken(request):
-    """The status lookup: a POST whose answer is the status page, so the meldcode is in no URL the
-    browser keeps (history, bookmarks, the address bar a neighbour may see). GET shows the form only:
-    a `?meldcode=` from an old bookmark is not looked up, so no link can carry a code here."""
-    if request.method == "GET":
-        return render(request, "meldingen/status_zoeken.html")
-    ingevuld = request.POST.get("meldcode", "")[:40]
-    code = meldcode_normalize(ingevuld)
-    if not code:
-        return _geen_opslag(render(request, "meldingen/status_zoeken.html", {"leeg": True}, status=400))
-    result, blocked = status_lookup(meldcode=code, token=getattr(request, "client_token", ""))
-    if blocked:
-        return _geen_opslag(render(request, "meldingen/status_zoeken.html", {"te_vaak": True}, status=429))
-    if result is None:
-        context = {"onbekend": ingevuld.strip()[:20]}
-        return _geen_opslag(render(request, "meldingen/status_zoeken.html", context, status=404))
-    return _geen_opslag(render(request, "meldingen/status.html", {"status": result}))
-
-
-@require_GET
-def status_oud(request, meldcode: str):
-    """The former status URL with the code in its path. It looks nothing up (a link with a code must
-    not work, or codes would travel in links again) and sends the browser to the lookup form, so the
-    address bar and the tab's history show the code-free URL; no-store keeps the redirect out of the
-    cache."""
-    response = redirect("meldingen:status_zoeken")
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _geen_opslag(response):
-    # The answer holds a meldcode: neither the browser's cache nor its back-forward cache may keep it.
     response["Cache-Control"] = "no-store"
     return response
 

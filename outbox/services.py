@@ -28,7 +28,9 @@ PER_KEER = 500
 @functools.cache
 def _redis() -> redis.Redis:
     # The cache's Redis (its own database in tests), with short timeouts: a filing never waits on it.
-    return redis.Redis.from_url(settings.CACHES["default"]["LOCATION"], socket_timeout=0.5, socket_connect_timeout=0.5)
+    return redis.Redis.from_url(
+        str(settings.CACHES["default"]["LOCATION"]), socket_timeout=0.5, socket_connect_timeout=0.5
+    )
 
 
 def _uur(moment: datetime) -> datetime:

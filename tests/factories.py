@@ -4,9 +4,9 @@ import factory
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from meldingen.anonymity import truncate_to_hour
 from meldingen.models import Buurt, Kanaal, Melding
 from meldingen.services import meldcode_generate, point_rd
+from privacy.anonymity import truncate_to_hour
 
 # Real places with the buurt they lie in (checked against the 2022 buurt geometry in tests).
 BIJLMERPLEIN = (52.3125, 4.9530)

@@ -42,12 +42,7 @@ REFERENTIEDATA = {
 }
 
 # (module, other app) → why this module may query that app's tables.
-UITZONDERINGEN: dict[tuple[str, str], str] = {
-    ("coordinatie/views.py", "meldingen"): (
-        "views: the triage view loads its melding with get_object_or_404 until the triage service of "
-        "issue 12 item 5 takes the id and owns the read"
-    ),
-}
+UITZONDERINGEN: dict[tuple[str, str], str] = {}
 
 
 def _bewaakt() -> list[type]:

@@ -15,8 +15,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import cast
 
-from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.gis.geos import GEOSGeometry, Polygon
 from django.db import connection
 
 from meldingen.models import RD_SRID
@@ -328,7 +329,7 @@ ORDER BY p.cid
 @dataclass
 class Cluster:
     cid: int
-    polygon: GEOSGeometry
+    polygon: Polygon  # ST_Buffer of a hull: always one polygon
     n: int
     dagen: int
     score: float
@@ -410,7 +411,7 @@ def clusters_bepalen(*, as_of: datetime, parameters: ClusterParameters = STANDAA
     return [
         Cluster(
             cid=cid,
-            polygon=GEOSGeometry(memoryview(bytes(wkb))),
+            polygon=cast(Polygon, GEOSGeometry(memoryview(bytes(wkb)))),
             n=n,
             dagen=dagen,
             score=round(float(score), 6),

@@ -35,5 +35,6 @@ def nummer_versleutelen(nummer: str) -> bytes:
     return _fernet().encrypt(nummer_normaliseren(nummer).encode())
 
 
-def nummer_ontsleutelen(token: bytes) -> str:
+def nummer_ontsleutelen(token: bytes | memoryview) -> str:
+    # A BinaryField reads back as memoryview from PostgreSQL.
     return _fernet().decrypt(bytes(token)).decode()

@@ -23,13 +23,13 @@ from geopy.exc import GeopyError
 
 from integrations.geocoding import get_geocoder
 from integrations.models import SmsAbonnement, SmsBericht, SmsGesprek
-from meldingen.anonymity import scrub, truncate_to_hour
 from meldingen.intake import Plek, adres_zoeken
 from meldingen.models import Kanaal, LocatieType, Waarneming
-from meldingen.ratelimit import ThrottleOnbereikbaar, hour_counter_hit
 from meldingen.selectors import melding_laatste_event_id, melding_public_status
 from meldingen.services import melding_create
 from meldingen.validation import MeldingInvoer, code_list
+from privacy.anonymity import scrub, truncate_to_hour
+from privacy.ratelimit import ThrottleOnbereikbaar, hour_counter_hit
 
 from . import gesprek as gesprek_logica
 from .crypto import nummer_hash, nummer_normaliseren, nummer_ontsleutelen, nummer_versleutelen

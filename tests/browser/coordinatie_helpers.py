@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.models import Lidmaatschap
 from coordinatie.models import Notitie
 from hotspots.models import Hotspot, HotspotEvent, HotspotMelding, HotspotScore
-from meldingen.anonymity import truncate_to_hour
 from meldingen.models import MeldingEvent
+from privacy.anonymity import truncate_to_hour
 from tests.coordinatie.conftest import WACHTWOORD, maak_gebruiker
 from tests.factories import BIJLMERPLEIN, HotspotFactory, MeldingFactory
 from tests.hotspots.conftest import verschoven

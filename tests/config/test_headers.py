@@ -141,7 +141,7 @@ def test_staf_paginas_voor_een_coordinator_nooit_bewaard(client, pad):
 def test_ingelogd_ook_een_publieke_pagina_niet_bewaard(client):
     # The API documentation: public, not an intake path. On intake paths (/melden/ ...) the session
     # cookie is dropped before anything reads it, so staff are anonymous there like any reporter
-    # (meldingen/middleware.py).
+    # (privacy/middleware.py).
     client.force_login(maak_gebruiker(Rol.COORDINATOR))
     assert "no-store" in client.get("/api/docs/").headers["Cache-Control"]
 

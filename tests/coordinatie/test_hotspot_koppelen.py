@@ -1,6 +1,7 @@
 """Linking a melding to a hotspot by hand, through hotspots.services.hotspot_melding_koppelen."""
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from accounts.roles import Rol
@@ -73,3 +74,31 @@ def test_hotspotkeuzes_voor_de_hele_pagina_in_een_query(django_assert_num_querie
     assert [k.id for k in keuzes[meldingen[0].pk]] == [dichtbij.pk] == [k.id for k in keuzes[meldingen[2].pk]]
     assert meldingen[1].pk not in keuzes
     assert buiten.pk not in keuzes
+
+
+def test_een_hotspot_die_tussen_controle_en_koppelen_eindigt_geeft_een_nette_melding(als, client):
+    # given a living hotspot the coordinator chooses
+    melding = MeldingFactory()
+    hotspot = maak_hotspot(melding)
+    als(Rol.COORDINATOR, "coord-race")
+    beeindigd = []
+
+    def recompute_ertussen(execute, sql, params, many, context):
+        # The race, for real: just before the link locks the hotspot row, a recompute merges it away
+        # (what another transaction would have committed between the check and the lock).
+        if not beeindigd and "FOR UPDATE" in sql and '"hotspots_hotspot"' in sql:
+            beeindigd.append(True)
+            Hotspot.objects.filter(pk=hotspot.pk).update(status="opgelost")
+        return execute(sql, params, many, context)
+
+    # when the link is posted while that happens
+    with connection.execute_wrapper(recompute_ertussen):
+        response = client.post(
+            f"/coordinatie/meldingen/{melding.pk}/triage/", {"actie": "hotspot", "hotspot": hotspot.pk}, follow=True
+        )
+    # then the coordinator reads what happened, in Dutch, and nothing was linked
+    assert beeindigd, "the link did not lock the hotspot row: the race was not exercised"
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"hotspot {hotspot.pk} is intussen opgelost of samengevoegd" in html
+    assert not HotspotMelding.objects.filter(melding=melding).exists()

@@ -10,9 +10,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from demo.services import DEFAULT_SEED, demo_seed
-from meldingen.anonymity import truncate_to_hour
 from meldingen.models import Buurt, Kanaal, MelderRol, Melding, MeldingEvent
 from meldingen.workflow import AfwijsReden, MeldingStatus, is_allowed
+from privacy.anonymity import truncate_to_hour
 
 pytestmark = pytest.mark.django_db
 FIXED_NOW = datetime(2025, 11, 14, 16, 30, tzinfo=UTC)

@@ -130,7 +130,7 @@ def test_upstream_error_or_non_image_is_502_and_not_cached(client, upstream):
 
 
 def test_tile_path_gets_the_intake_anonymity_treatment(rf):
-    from meldingen.middleware import INTAKE_PREFIXES
+    from privacy.middleware import INTAKE_PREFIXES
 
     assert url(*DAM_14).startswith(INTAKE_PREFIXES)
 

@@ -101,3 +101,32 @@ def test_de_bewaartermijn_werkt_nog_en_legt_vast_wat_ze_deed(admin_user):
     # and that record cannot be rewritten
     with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic():
         BewaarRun.objects.all().delete()
+
+
+def test_het_adminscherm_kan_plek_en_waarneming_niet_wijzigen(admin_client, admin_user):
+    # given a melding in one buurt
+    melding = melding_met_alles(admin_user)
+    voor = Melding.objects.values("locatie", "buurt_id", "observed_at", "dagdeel", "omschrijving").get(pk=melding.pk)
+    url = f"/beheer/meldingen/melding/{melding.pk}/change/"
+    # when staff posts the change form with another point (the Dam), another time and text
+    response = admin_client.post(
+        url,
+        {
+            "locatie": '{"type": "Point", "coordinates": [121394, 487451]}',
+            "observed_at_0": "2026-01-01",
+            "observed_at_1": "12:00:00",
+            "dagdeel": "nacht",
+            "omschrijving": "anders",
+        },
+    )
+    # then it is refused and nothing changed: the buurt cannot go stale, no change bypasses the history
+    assert response.status_code == 403
+    assert (
+        Melding.objects.values("locatie", "buurt_id", "observed_at", "dagdeel", "omschrijving").get(pk=melding.pk)
+        == voor
+    )
+    assert MeldingEvent.objects.filter(melding=melding).count() == 1
+    # and the page still shows the melding, read-only, and records that it was seen
+    pagina = admin_client.get(url)
+    assert pagina.status_code == 200
+    assert 'name="omschrijving"' not in pagina.content.decode()

@@ -206,7 +206,7 @@ def test_a_logged_in_staff_member_files_without_a_trace_in_their_session(
 
 
 def test_intake_paths_under_a_language_prefix_are_anonymised_too():
-    from meldingen.middleware import is_intake_path
+    from privacy.middleware import is_intake_path
 
     for path in ("/melden/", "/en/melden/", "/nl/melden/status/", "/en/api/v1/meldingen", "/api/v1/meldingen"):
         assert is_intake_path(path), path

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from meldingen.anonymity import truncate_to_hour
 from meldingen.importer import meldingen_import_csv
 from meldingen.models import Melding, MeldingEvent
+from privacy.anonymity import truncate_to_hour
 from tests.factories import BIJLMERPLEIN, DAM, PLEIN_40_45, UTRECHT_DOMPLEIN
 
 pytestmark = pytest.mark.django_db

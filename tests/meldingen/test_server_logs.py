@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from meldingen.logging import MELDCODE_PLACEHOLDER
+from privacy.logging import MELDCODE_PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT = "127.0.0.1"

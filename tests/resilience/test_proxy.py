@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from meldingen.anonymity import client_address
+from privacy.anonymity import client_address
 
 pytestmark = pytest.mark.django_db
 

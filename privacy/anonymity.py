@@ -29,10 +29,15 @@ _IPV4 = r"\b(?:\d{1,3}\.){3}\d{1,3}\b"
 # Full form (seven colons) or compressed ("::" with groups around it); a clock time has neither.
 _H = r"[0-9a-fA-F]{1,4}"
 _IPV6 = rf"(?:{_H}:){{7}}{_H}|(?:{_H}(?::{_H})*)?::(?:{_H}(?::{_H})*)?(?:\.\d{{1,3}}){{0,3}}"
-# Dutch numbers in the usual spellings: +31 6…, 0031 6…, 06-…, with spaces or dashes; also URL-encoded
-# (%2B31…), as a form-encoded webhook body (Twilio's From=) shows it in a library's debug log.
-_PHONE = r"(?:\+|%2[bB]|00)\d{1,3}[\s-]?\(?\d\)?(?:[\s-]?\d){7,10}|\b0\d(?:[\s-]?\d){7,9}\b"
-SCRUB_RE = re.compile(f"{_IPV6}|{_IPV4}|{_PHONE}")
+# Phone numbers, one definition for log lines and reporters' text. Dutch numbers in the usual
+# spellings: +31 6…, 0031 6…, 06-…, "06 12 34 56 78", "(020) 123 45 67", "+31 (0)6 …" (a leading 0 or
+# country code, then 8-11 more digits with spaces, dots, dashes or brackets); also URL-encoded (%2B31…),
+# as a form-encoded webhook body (Twilio's From=) shows it in a library's debug log.
+TELEFOON = (
+    r"(?:\+|00)\d{2}[\s.-]?(?:\(0\)[\s.-]?)?\d(?:[\s.()-]{0,2}\d){7,10}|\(?\b0\d(?:[\s.()-]{0,2}\d){7,10}\b"
+    r"|(?:\+|%2[bB]|00)\d{1,3}[\s-]?\(?\d\)?(?:[\s-]?\d){7,10}|\b0\d(?:[\s-]?\d){7,9}\b"
+)
+SCRUB_RE = re.compile(f"{_IPV6}|{_IPV4}|{TELEFOON}")
 
 
 def scrub(text: str) -> str:
@@ -73,10 +78,7 @@ def truncate_to_hour(moment: datetime) -> datetime:
 
 # An e-mail address as people type it, also with spaces around the @ ("naam @ voorbeeld.nl").
 _EMAIL = r"[\w.+-]+\s?@\s?[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}"
-# Phone numbers as _PHONE, plus the spellings "06 12 34 56 78", "06-12345678", "(020) 123 45 67",
-# "+31 (0)6 …": a leading 0 or country code, then 8-11 more digits with spaces, dots, dashes or brackets.
-_TELEFOON = r"(?:\+|00)\d{2}[\s.-]?(?:\(0\)[\s.-]?)?\d(?:[\s.()-]{0,2}\d){7,10}|\(?\b0\d(?:[\s.()-]{0,2}\d){7,10}\b"
-CONTACT_RE = re.compile(f"{_EMAIL}|{_TELEFOON}|{_PHONE}")
+CONTACT_RE = re.compile(f"{_EMAIL}|{TELEFOON}")
 
 
 def contactgegevens_verwijderen(text: str) -> str:

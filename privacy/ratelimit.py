@@ -1,9 +1,9 @@
-"""Rate limit for lookups of unknown meldcodes, keyed by the day's hash of the client (never the address)."""
+"""Per-client counters in the cache (Redis), keyed by hashes, never addresses; and what a guard does
+when the cache is down (refuse, never run unthrottled)."""
 
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.conf import settings
 from django.core.cache import cache
 
 WINDOW_SECONDS = 60 * 60
@@ -30,14 +30,6 @@ def throttle_store(operation: Callable[[], T]) -> T:
         raise ThrottleOnbereikbaar(str(exc)) from exc
 
 
-def _key(token: str) -> str:
-    return f"status-misses:{token}"
-
-
-def status_lookup_blocked(token: str) -> bool:
-    return (throttle_store(lambda: cache.get(_key(token))) or 0) >= settings.STATUS_LOOKUP_MISSES_PER_HOUR
-
-
 def hour_counter_hit(key: str) -> int:
     """Counts one event under `key` in a fixed one-hour window and returns the count so far.
 
@@ -54,23 +46,3 @@ def hour_counter_hit(key: str) -> int:
         # expired between add() and incr()
         throttle_store(lambda: cache.add(key, 1, WINDOW_SECONDS))
         return 1
-
-
-def status_lookup_missed(token: str) -> None:
-    hour_counter_hit(_key(token))
-
-
-def status_lookup(*, meldcode: str, token: str):
-    """The public status for a meldcode, counting misses per client: (result, blocked).
-
-    Both the status page and the API use this, so guessing codes is limited the same way on both.
-    Raises ThrottleOnbereikbaar when the counter cannot be read or written: no unthrottled lookups.
-    """
-    from .selectors import melding_public_status
-
-    if status_lookup_blocked(token):
-        return None, True
-    result = melding_public_status(meldcode=meldcode)
-    if result is None:
-        status_lookup_missed(token)
-    return result, False

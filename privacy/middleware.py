@@ -1,21 +1,20 @@
-import re
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from basis.taal import zonder_taalprefix
 
 from .anonymity import IDENTIFYING_META, client_address, client_token
 
 # Every public path where somebody files or follows a report (web form, API, SMS webhook).
 # The map tiles too: a reporter's browser fetches them while placing the pin.
 INTAKE_PREFIXES = ("/melden/", "/api/v1/meldingen", "/integrations/", "/kaart/tegels/")
-# The same paths under a language prefix (/en/melden/): a translated page is just as much intake.
-_TALEN = "|".join(re.escape(code) for code, _naam in settings.LANGUAGES)
-_TAAL_PREFIX = re.compile(rf"^/(?:{_TALEN})(?=/)")
 
 
 def is_intake_path(path: str) -> bool:
-    return path.startswith(INTAKE_PREFIXES) or _TAAL_PREFIX.sub("", path, count=1).startswith(INTAKE_PREFIXES)
+    # The same paths under a language prefix (/en/melden/): a translated page is just as much intake.
+    return zonder_taalprefix(path).startswith(INTAKE_PREFIXES)
 
 
 class IntakeAnonymityMiddleware:

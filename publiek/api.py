@@ -1,0 +1,42 @@
+"""The public status of a melding as JSON: the same lookup and throttle as the status page."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from basis.openapi import DETAIL
+
+from .services import status_lookup
+
+
+class PubliekeStatusSerializer(serializers.Serializer):
+    meldcode = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    toelichting = serializers.CharField()
+    buurt_naam = serializers.CharField()
+    ontvangen_op = serializers.DateField()
+    acties = serializers.ListField(child=serializers.DictField(), default=list)
+
+
+class MeldingStatusView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        responses={
+            200: PubliekeStatusSerializer,
+            404: OpenApiResponse(DETAIL, "unknown meldcode"),
+            429: OpenApiResponse(DETAIL, "too many unknown codes from this client"),
+        },
+        summary="Public status of a melding",
+    )
+    def get(self, request, meldcode: str):
+        result, blocked = status_lookup(meldcode=meldcode, token=getattr(request, "client_token", ""))
+        if blocked:
+            return Response({"detail": "Te veel onbekende meldcodes. Probeer het over een uur opnieuw."}, status=429)
+        if result is None:
+            return Response({"detail": "Onbekende meldcode."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(PubliekeStatusSerializer(result.__dict__).data)
