@@ -21,6 +21,7 @@ class EventAdmin(admin.ModelAdmin):
 
     list_display = ["id", "type", "object_id", "created_hour", "done", "attempts", "last_error"]
     list_filter = ["done", "type"]
+    ordering = ["done", "-id"]  # open events (and dead letters) first, newest first
     search_fields = ["=object_id", "=sleutel"]
     readonly_fields = ["sleutel", "type", "object_id", "data", "created_hour", "done", "attempts", "last_error"]
     inlines = [HandledInline]
