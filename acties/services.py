@@ -218,7 +218,7 @@ def actie_transition(
     parties and the dwelling rule, and then the deadlines from the type's service level and the frozen
     target area (the first assignment only); an outcome to complete.
     """
-    actie = Actie.objects.select_for_update().select_related("type", "convenant").get(pk=actie.pk)
+    actie = Actie.objects.select_for_update(of=("self",)).select_related("type", "convenant").get(pk=actie.pk)
     van = actie.status
     if not is_allowed(van, naar, vier_ogen=actie.type.vier_ogen):
         raise InvalidTransition(van, naar)
