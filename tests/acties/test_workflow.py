@@ -69,7 +69,7 @@ def in_status(voorstel, stap):
         if status == "geannuleerd":
             stap(actie, "geannuleerd")
         elif status == "geweigerd":
-            for s in pad[: pad.index("toegewezen") + 1] + ["geweigerd"]:
+            for s in [*pad[: pad.index("toegewezen") + 1], "geweigerd"]:
                 stap(actie, s)
         elif status != "voorgesteld":
             for s in pad[: pad.index(status) + 1]:
