@@ -14,13 +14,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Lidmaatschap, Organisatie
 from accounts.roles import Rol, heeft_rol, mag_triageren
-from hotspots.models import Hotspot
-from meldingen.models import RD_SRID, Melding
+from hotspots.models import Hotspot, HotspotMelding
+from meldingen.models import RD_SRID, Melding, MeldingEvent
+from meldingen.services import melding_transition
+from meldingen.workflow import MeldingStatus
 from outbox.services import event_record
 
 from .events import ACTIE_STATUS_GEWIJZIGD, ACTIE_VOORGESTELD
 from .models import Actie, ActieEvent, ActieType, Convenant, ConvenantVeldenWijziging
-from .selectors import actie_richt_zich_op_woning, meldingen_richten_zich_op_woning
+from .selectors import actie_melder_tekst, actie_richt_zich_op_woning, meldingen_richten_zich_op_woning
 from .workflow import (
     PARTNER_STAPPEN,
     REDEN_VERPLICHT,
@@ -131,10 +133,21 @@ def actie_voorstellen(
 ) -> Actie:
     """A coordinator proposes an action at a hotspot, for meldingen and/or at an address. The covenant
     basis is the type's covenant; a named responsible organisation is checked against it now and again
-    when the action is assigned."""
+    when the action is assigned.
+
+    At a hotspot, the hotspot's counted meldingen of this moment are linked too: they are what the
+    action answers (the number a partner sees, the meldingen closed with it afterwards), and the
+    hotspot's membership changes at every recompute.
+    """
     if not mag_triageren(door):
         raise PermissionDenied
     meldingen = list(meldingen)
+    if hotspot is not None:
+        gegeven = {m.pk for m in meldingen}
+        leden = Melding.objects.geteld().filter(
+            pk__in=HotspotMelding.objects.filter(hotspot=hotspot).values("melding_id")
+        )
+        meldingen += [m for m in leden if m.pk not in gegeven]
     deelnemers = list(deelnemers)
     if hotspot is None and not meldingen and not (adres and punt):
         raise ValidationError({"doel": [_("Kies een hotspot, meldingen of een adres.")]})
@@ -313,3 +326,27 @@ def convenant_velden_wijzigen(
         voor=voor,
         na=na,
     )
+
+
+@transaction.atomic
+def acties_meldingen_afsluiten(*, actie: Actie, notitie: str, actor: AbstractBaseUser) -> list[MeldingEvent]:
+    """After the action is completed, the coordinator closes its linked meldingen in one step
+    (`afgehandeld`, through the melding workflow: a new melding passes `in_behandeling` first). The
+    note for the reporters passes the covenant's disclosure rule (under Zoeklicht it is replaced by
+    "afgehandeld" and never reaches them). Rejected and already handled meldingen are left alone.
+    Returns the history rows written."""
+    if not mag_triageren(actor):
+        raise PermissionDenied
+    actie = Actie.objects.select_related("convenant").get(pk=actie.pk)
+    if actie.status != ActieStatus.AFGEROND:
+        raise ValidationError({"actie": [_("Sluit de meldingen pas als de actie is afgerond.")]})
+    toelichting = actie_melder_tekst(actie, notitie=notitie)
+    historie = []
+    open_statussen = (MeldingStatus.NIEUW, MeldingStatus.IN_BEHANDELING)
+    for melding in actie.meldingen.filter(status__in=open_statussen).order_by("pk"):
+        if melding.status == MeldingStatus.NIEUW:
+            historie.append(melding_transition(melding=melding, naar=MeldingStatus.IN_BEHANDELING, actor=actor))
+        historie.append(
+            melding_transition(melding=melding, naar=MeldingStatus.AFGEHANDELD, actor=actor, toelichting=toelichting)
+        )
+    return historie
