@@ -12,7 +12,7 @@ from .services import tweefactor_resetten
 
 @admin.register(Organisatie)
 class OrganisatieAdmin(admin.ModelAdmin):
-    list_display = ("code", "naam", "soort", "actief")
+    list_display = ("code", "naam", "soort", "contact_email", "actief")
     list_filter = ("soort", "actief")
     search_fields = ("code", "naam")
 

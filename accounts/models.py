@@ -5,6 +5,7 @@ join and leave the covenants (DOMAIN.md, "Covenants as data").
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,13 @@ class Organisatie(models.Model):
     naam = models.CharField(_("naam"), max_length=120)
     soort = models.CharField(_("soort"), max_length=20, choices=OrganisatieSoort.choices)
     actief = models.BooleanField(_("actief"), default=True)
+    # Where tickets and reminders for the organisation go (a team mailbox, not a person).
+    contact_email = models.EmailField(_("contact-e-mail"), blank=True)
+    # Codes of the action types (acties.ActieType) the organisation carries out; a plain list rather
+    # than a relation, so accounts stays below acties. Used to suggest partners, never to refuse one.
+    werkzaamheden = ArrayField(
+        models.SlugField(max_length=32), verbose_name=_("werkzaamheden"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("organisatie")

@@ -141,6 +141,11 @@ def hotspot_voor_staf(*, pk: int) -> Hotspot:
     )
 
 
+def hotspot_polygon(*, pk: int):
+    """The hotspot's polygon as it is now (EPSG:28992)."""
+    return Hotspot.objects.values_list("polygon", flat=True).get(pk=pk)
+
+
 def hotspot_melding_ids(*, hotspot: Hotspot) -> QuerySet:
     """The ids of the hotspot's members, as a subquery for `meldingen.selectors`."""
     return HotspotMelding.objects.filter(hotspot=hotspot).values("melding_id")

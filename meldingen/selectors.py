@@ -28,6 +28,7 @@ from .models import (
     Melding,
     MeldingEvent,
     MeldingFoto,
+    MeldingQuerySet,
     Stadsdeel,
     Waarneming,
     Wijk,
@@ -359,7 +360,7 @@ def melding_met_code(*, meldcode: str) -> Melding | None:
     return Melding.objects.filter(meldcode=code).first() if code else None
 
 
-def meldingen_met_ids(*, ids) -> QuerySet[Melding]:
+def meldingen_met_ids(*, ids) -> MeldingQuerySet:
     """The meldingen with these ids (a list or an id subquery), in order of filing."""
     return Melding.objects.filter(pk__in=ids).order_by("ontvangen_op", "id")
 

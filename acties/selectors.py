@@ -1,0 +1,172 @@
+"""Reads of actions, above all what a partner may see of one (issue 13: "enforce it in selectors, so no
+template or serializer can show more").
+
+A partner's view is a dataclass built from the covenant's field list: a field the covenant does not
+list is None, and the reporters' own words, photos, meldcodes and the internal notes are not fields of
+it at all, so no template can reach them through it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisatie
+from accounts.selectors import organisaties_actief
+from meldingen.models import Melding
+from meldingen.selectors import locatie_type_labels, waarneming_labels
+
+from .models import Actie, Convenant
+from .workflow import BIJ_PARTNER, OPEN, ActieStatus, MelderInformatie, ZichtbaarVeld
+
+# Places of a melding that make an address target a dwelling (issue 13, the dwelling rule).
+WONING_LOCATIE_TYPES = frozenset({"woning", "spookwoning"})
+
+
+def actie_richt_zich_op_woning(actie: Actie) -> bool:
+    """An action targets a dwelling when its type says so, or when it targets an address and a linked
+    melding's place is a home (`woning`) or a `spookwoning`."""
+    if actie.type.richt_zich_op_woning:
+        return True
+    if not (actie.adres or actie.punt):
+        return False
+    if actie.pk is None:
+        return False
+    return actie.meldingen.filter(locatie_type_id__in=WONING_LOCATIE_TYPES).exists()
+
+
+def meldingen_richten_zich_op_woning(meldingen) -> bool:
+    """The same rule before the action exists (the proposal form): any of these meldingen at a home."""
+    return any(m.locatie_type_id in WONING_LOCATIE_TYPES for m in meldingen)
+
+
+def convenant_partijen(convenant: Convenant | None) -> QuerySet[Organisatie]:
+    """The organisations an action under this covenant may be assigned to (all active ones without)."""
+    return organisaties_actief() if convenant is None else convenant.partijen.filter(actief=True)
+
+
+def acties_voor_organisatie(organisatie: Organisatie) -> QuerySet[Actie]:
+    """The organisation's tickets: actions it is responsible for or takes part in, from the moment a
+    partner was asked to act (a proposal or an action waiting for approval is not a ticket yet; a
+    cancelled one stays visible if it had been assigned)."""
+    bij_partner = Q(status__in=BIJ_PARTNER) | Q(status=ActieStatus.GEANNULEERD, toegewezen_op__isnull=False)
+    return (
+        Actie.objects.filter(bij_partner)
+        .filter(Q(verantwoordelijke=organisatie) | Q(deelnemers=organisatie))
+        .distinct()
+        .select_related("type", "convenant", "verantwoordelijke")
+    )
+
+
+def actie_zichtbare_velden(actie: Actie) -> frozenset[str]:
+    """The case fields the action's covenant lets a party see. Without a covenant (a buurtschouw, extra
+    patrols) every field code applies: none of them is a reporter's word, photo or meldcode."""
+    if actie.convenant is None:
+        return frozenset(ZichtbaarVeld.values)
+    return frozenset(actie.convenant.zichtbare_velden)
+
+
+@dataclass(frozen=True)
+class PartnerActie:
+    """One ticket as a partner sees it. The first group is what any party needs to act (what, when, by
+    when, its own part in it); the second only what the covenant lists (None otherwise)."""
+
+    id: int
+    status: str
+    status_label: str
+    urgentie: str
+    verantwoordelijke: str
+    verantwoordelijk: bool  # the viewer's organisation carries it out (and may change it)
+    gepland_van: datetime | None
+    gepland_tot: datetime | None
+    deadline_accepteren: datetime | None
+    deadline_afronden: datetime | None
+    uitkomst: str
+    # By covenant:
+    actie_type: str | None
+    partner_samenvatting: str | None
+    gebied_geojson: str | None  # WGS84
+    adres: str | None
+    bag_id: str | None
+    aard_signaal: tuple[str, ...] | None
+    periode: tuple[date, date] | None  # first and last day reports describe
+    aantal_meldingen: int | None
+
+
+def _meldingen_van(actie: Actie) -> QuerySet[Melding]:
+    return actie.meldingen.geteld()
+
+
+def actie_voor_partner(*, actie_id: int, organisatie: Organisatie) -> PartnerActie:
+    """The ticket for a user of `organisatie`. Raises Actie.DoesNotExist for an action that is not the
+    organisation's (a view turns that into 404, never 403: an id says nothing about existence)."""
+    actie = acties_voor_organisatie(organisatie).get(pk=actie_id)
+    velden = actie_zichtbare_velden(actie)
+    V = ZichtbaarVeld
+
+    gebied = None
+    if V.GEBIED in velden:
+        hotspot = actie.hotspot if actie.hotspot_id else None
+        geometrie = actie.doelgebied or (hotspot.polygon if hotspot is not None else None)
+        if geometrie is not None:
+            gebied = geometrie.transform(4326, clone=True).geojson
+
+    aard = periode = aantal = None
+    if velden & {V.AARD_SIGNAAL, V.PERIODE, V.AANTAL_MELDINGEN}:
+        rijen = list(_meldingen_van(actie).values_list("locatie_type_id", "waarnemingen", "observed_at"))
+        if V.AARD_SIGNAAL in velden:
+            codes = {r[0] for r in rijen}
+            waarnemingen = {w for r in rijen for w in r[1]}
+            labels = [label for code, label in locatie_type_labels().items() if code in codes]
+            labels += [label for code, label in waarneming_labels().items() if code in waarnemingen]
+            aard = tuple(labels)
+        if V.PERIODE in velden:
+            if rijen:
+                dagen = sorted(r[2].date() for r in rijen)
+                periode = (dagen[0], dagen[-1])
+            elif (hs := actie.hotspot) is not None and hs.eerste_melding and hs.laatste_melding:
+                periode = (hs.eerste_melding.date(), hs.laatste_melding.date())
+        if V.AANTAL_MELDINGEN in velden:
+            hs = actie.hotspot
+            aantal = len(rijen) if rijen or hs is None else hs.aantal_meldingen
+
+    return PartnerActie(
+        id=actie.pk,
+        status=actie.status,
+        status_label=str(actie.get_status_display()),
+        urgentie=actie.urgentie,
+        verantwoordelijke=str(actie.verantwoordelijke) if actie.verantwoordelijke_id else "",
+        verantwoordelijk=actie.verantwoordelijke_id == organisatie.pk,
+        gepland_van=actie.gepland_van,
+        gepland_tot=actie.gepland_tot,
+        deadline_accepteren=actie.deadline_accepteren,
+        deadline_afronden=actie.deadline_afronden,
+        uitkomst=actie.uitkomst,
+        actie_type=actie.type.label if V.ACTIE_TYPE in velden else None,
+        partner_samenvatting=actie.partner_samenvatting if V.PARTNER_SAMENVATTING in velden else None,
+        gebied_geojson=gebied,
+        adres=actie.adres if V.ADRES in velden else None,
+        bag_id=actie.bag_id if V.BAG_ID in velden else None,
+        aard_signaal=aard,
+        periode=periode,
+        aantal_meldingen=aantal,
+    )
+
+
+def actie_melder_mag_uitkomst_horen(actie: Actie) -> bool:
+    """Whether the reporters of the linked meldingen may be told what came of the action."""
+    return actie.convenant is None or actie.convenant.melder_informatie == MelderInformatie.VOLLEDIG
+
+
+def actie_melder_tekst(actie: Actie, *, notitie: str) -> str:
+    """The text a reporter of a linked melding may be shown about this action, given the coordinator's
+    note. Under a covenant that allows only the status (Zoeklicht) the note is never passed on, however
+    harmless it looks: only "in onderzoek" or "afgehandeld"."""
+    if actie_melder_mag_uitkomst_horen(actie):
+        return notitie.strip()
+    if actie.status in OPEN:
+        return _("Uw melding is in onderzoek.")
+    return _("Uw melding is afgehandeld.")

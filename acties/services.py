@@ -1,0 +1,354 @@
+"""Every write to actions, action types' covenants and their history goes through here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import cast
+
+from django.contrib.auth.models import User
+from django.contrib.gis.geos import GeometryCollection, GEOSGeometry, MultiPolygon, Point, Polygon
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisatie
+from accounts.roles import Rol, heeft_rol, mag_triageren
+from accounts.selectors import organisatie_id_van
+from hotspots.models import Hotspot
+from hotspots.selectors import hotspot_melding_ids, hotspot_polygon
+from meldingen.models import RD_SRID, Melding, MeldingEvent
+from meldingen.selectors import meldingen_met_ids
+from meldingen.services import melding_transition
+from meldingen.workflow import MeldingStatus
+from outbox.services import event_record
+
+from .events import ACTIE_STATUS_GEWIJZIGD, ACTIE_VOORGESTELD
+from .models import Actie, ActieEvent, ActieType, Convenant, ConvenantVeldenWijziging
+from .selectors import actie_melder_tekst, actie_richt_zich_op_woning, meldingen_richten_zich_op_woning
+from .workflow import (
+    PARTNER_STAPPEN,
+    REDEN_VERPLICHT,
+    TOEWIJZINGEN,
+    ActieStatus,
+    InvalidTransition,
+    Uitkomst,
+    Urgentie,
+    ZichtbaarVeld,
+    is_allowed,
+)
+
+# Like a hotspot's hull: an area built from meldingen is never a single report's exact point.
+DOELGEBIED_BUFFER_M = 25
+
+
+def _organisatie_van(user: User) -> str | None:
+    return organisatie_id_van(user)
+
+
+def _partijen_controleren(
+    *, convenant: Convenant | None, verantwoordelijke: Organisatie | None, deelnemers: Iterable[Organisatie]
+) -> None:
+    """Covenant enforcement: an action under a covenant goes to parties of that covenant only (the
+    responsible organisation and every participating one); and never to an inactive organisation."""
+    orgs = ([verantwoordelijke] if verantwoordelijke else []) + list(deelnemers)
+    if any(not org.actief for org in orgs):
+        raise ValidationError({"verantwoordelijke": [_("Deze organisatie is niet meer actief.")]})
+    if convenant is None:
+        return
+    partijen = set(convenant.partijen.values_list("code", flat=True))
+    if verantwoordelijke is not None and verantwoordelijke.pk not in partijen:
+        raise ValidationError(
+            {
+                "verantwoordelijke": [
+                    _("Deze organisatie is geen partij van het %(convenant)s.") % {"convenant": convenant}
+                ]
+            }
+        )
+    buiten = [org for org in deelnemers if org.pk not in partijen]
+    if buiten:
+        raise ValidationError(
+            {
+                "deelnemers": [
+                    _("Geen partij van het %(convenant)s: %(orgs)s.")
+                    % {"convenant": convenant, "orgs": ", ".join(str(o) for o in buiten)}
+                ]
+            }
+        )
+
+
+def _woning_controleren(*, type: ActieType, woning: bool, adres: str, punt: Point | None) -> None:
+    """The dwelling rule's consequence: what partners may learn about a home is governed by a covenant
+    (DOMAIN.md), so an action on a dwelling needs a type under a covenant; and a type that targets a
+    dwelling needs the address and its point."""
+    if type.richt_zich_op_woning and not (adres and punt):
+        raise ValidationError({"adres": [_("Deze actie richt zich op een woning: kies het adres.")]})
+    if woning and type.convenant_id is None:
+        raise ValidationError(
+            {
+                "type": [
+                    _(
+                        "Deze actie richt zich op een woning. Kies een soort actie onder een convenant "
+                        "(Doorzon of Zoeklicht)."
+                    )
+                ]
+            }
+        )
+
+
+def _doelgebied(actie: Actie) -> MultiPolygon | None:
+    """The target area as it is now: the hotspot's polygon, or else the hull of the linked meldingen and
+    the address point, buffered."""
+    geometrie: GEOSGeometry
+    if actie.hotspot_id:
+        geometrie = hotspot_polygon(pk=actie.hotspot_id)
+    else:
+        punten = [m for m in actie.meldingen.values_list("locatie", flat=True)]
+        if actie.punt is not None:
+            punten.append(actie.punt)
+        if not punten:
+            return None
+        geometrie = GeometryCollection(*punten, srid=RD_SRID).convex_hull.buffer(DOELGEBIED_BUFFER_M)
+    if isinstance(geometrie, Polygon):
+        geometrie = MultiPolygon(geometrie, srid=RD_SRID)
+    geometrie.srid = RD_SRID
+    return cast(MultiPolygon, geometrie)
+
+
+@transaction.atomic
+def actie_voorstellen(
+    *,
+    type: ActieType,
+    door: User,
+    hotspot: Hotspot | None = None,
+    meldingen: Iterable[Melding] = (),
+    adres: str = "",
+    bag_id: str = "",
+    punt: Point | None = None,
+    verantwoordelijke: Organisatie | None = None,
+    deelnemers: Iterable[Organisatie] = (),
+    urgentie: str = Urgentie.NORMAAL,
+    gepland_van: datetime | None = None,
+    gepland_tot: datetime | None = None,
+    partner_samenvatting: str = "",
+    publieke_samenvatting: str = "",
+    interne_notitie: str = "",
+) -> Actie:
+    """A coordinator proposes an action at a hotspot, for meldingen and/or at an address. The covenant
+    basis is the type's covenant; a named responsible organisation is checked against it now and again
+    when the action is assigned.
+
+    At a hotspot, the hotspot's counted meldingen of this moment are linked too: they are what the
+    action answers (the number a partner sees, the meldingen closed with it afterwards), and the
+    hotspot's membership changes at every recompute.
+    """
+    if not mag_triageren(door):
+        raise PermissionDenied
+    meldingen = list(meldingen)
+    if hotspot is not None:
+        gegeven = {m.pk for m in meldingen}
+        leden = meldingen_met_ids(ids=hotspot_melding_ids(hotspot=hotspot)).geteld()
+        meldingen += [m for m in leden if m.pk not in gegeven]
+    deelnemers = list(deelnemers)
+    if hotspot is None and not meldingen and not (adres and punt):
+        raise ValidationError({"doel": [_("Kies een hotspot, meldingen of een adres.")]})
+    if not type.actief:
+        raise ValidationError({"type": [_("Deze soort actie wordt niet meer gebruikt.")]})
+    if urgentie not in Urgentie.values:
+        raise ValidationError({"urgentie": [_("Kies normaal of spoed.")]})
+    if gepland_van and gepland_tot and gepland_tot < gepland_van:
+        raise ValidationError({"gepland_tot": [_("Het einde ligt vóór het begin.")]})
+    if punt is not None and punt.srid != RD_SRID:
+        punt = cast(Point, punt.transform(RD_SRID, clone=True))
+    woning = type.richt_zich_op_woning or (bool(adres or punt) and meldingen_richten_zich_op_woning(meldingen))
+    _woning_controleren(type=type, woning=woning, adres=adres, punt=punt)
+    convenant = type.convenant
+    _partijen_controleren(convenant=convenant, verantwoordelijke=verantwoordelijke, deelnemers=deelnemers)
+
+    nu = timezone.now()
+    actie = Actie.objects.create(
+        type=type,
+        convenant=convenant,
+        urgentie=urgentie,
+        verantwoordelijke=verantwoordelijke,
+        hotspot=hotspot,
+        adres=adres.strip(),
+        bag_id=bag_id.strip(),
+        punt=punt,
+        gepland_van=gepland_van,
+        gepland_tot=gepland_tot,
+        partner_samenvatting=partner_samenvatting.strip(),
+        publieke_samenvatting=publieke_samenvatting.strip(),
+        interne_notitie=interne_notitie.strip(),
+        voorgesteld_door=door,
+        aangemaakt_op=nu,
+        bijgewerkt_op=nu,
+    )
+    actie.meldingen.set(meldingen)
+    actie.deelnemers.set(deelnemers)
+    historie = ActieEvent.objects.create(
+        actie=actie, van="", naar=actie.status, actor=door, organisatie=verantwoordelijke, created_at=nu
+    )
+    event_record(type=ACTIE_VOORGESTELD, object_id=actie.pk, data={"type": type.code, "actie_event_id": historie.pk})
+    return actie
+
+
+def _mag_stap_zetten(*, actie: Actie, naar: str, actor: User) -> None:
+    """Who may make which step: the responsible organisation's users accept, decline, start and
+    complete (a participating organisation only reads); the approvers approve; coordinators do the
+    rest. A partner account never makes a coordinator's step, nor a coordinator a partner's."""
+    organisatie = _organisatie_van(actor)
+    if naar in PARTNER_STAPPEN:
+        if organisatie is None or organisatie != actie.verantwoordelijke_id:
+            raise PermissionDenied
+        return
+    if organisatie is not None:
+        raise PermissionDenied
+    if naar == ActieStatus.GOEDGEKEURD:
+        if not heeft_rol(actor, Rol.APPROVER, Rol.ADMIN):
+            raise PermissionDenied
+        return
+    if not mag_triageren(actor):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def actie_transition(
+    *,
+    actie: Actie,
+    naar: str,
+    actor: User,
+    reden: str = "",
+    verantwoordelijke: Organisatie | None = None,
+    deelnemers: Iterable[Organisatie] | None = None,
+    uitkomst: str = "",
+    uitkomst_tekst: str = "",
+) -> ActieEvent:
+    """Moves an action to another status per workflow.ALLOWED, under a row lock, and writes its history
+    row and the outbox event in the same transaction.
+
+    Checks: the table (with the type's four-eyes rule); who may make the step; a reason where the
+    workflow needs one; four-eyes (the approver is not the proposer); on assignment the covenant's
+    parties and the dwelling rule, and then the deadlines from the type's service level and the frozen
+    target area (the first assignment only); an outcome to complete.
+    """
+    actie = Actie.objects.select_for_update(of=("self",)).select_related("type", "convenant").get(pk=actie.pk)
+    van = actie.status
+    if not is_allowed(van, naar, vier_ogen=actie.type.vier_ogen):
+        raise InvalidTransition(van, naar)
+    _mag_stap_zetten(actie=actie, naar=naar, actor=actor)
+    reden = reden.strip()
+    if (van, naar) in REDEN_VERPLICHT and not reden:
+        raise ValidationError({"reden": [_("Geef een reden.")]})
+
+    nu = timezone.now()
+    update = ["status", "bijgewerkt_op"]
+    if naar == ActieStatus.GOEDGEKEURD:
+        if actor.pk == actie.voorgesteld_door_id:
+            raise ValidationError({"actor": [_("Wie de actie voorstelde, kan haar niet zelf goedkeuren.")]})
+        actie.goedgekeurd_door = actor
+        update.append("goedgekeurd_door")
+    elif naar == ActieStatus.VOORGESTELD:  # sent back: a later approval starts afresh
+        actie.goedgekeurd_door = None
+        update.append("goedgekeurd_door")
+    elif (van, naar) in TOEWIJZINGEN:
+        verantwoordelijke = verantwoordelijke or actie.verantwoordelijke
+        if verantwoordelijke is None:
+            raise ValidationError({"verantwoordelijke": [_("Kies de organisatie die de actie uitvoert.")]})
+        deelnemers = list(actie.deelnemers.all()) if deelnemers is None else list(deelnemers)
+        _partijen_controleren(convenant=actie.convenant, verantwoordelijke=verantwoordelijke, deelnemers=deelnemers)
+        _woning_controleren(
+            type=actie.type, woning=actie_richt_zich_op_woning(actie), adres=actie.adres, punt=actie.punt
+        )
+        actie.verantwoordelijke = verantwoordelijke
+        actie.deelnemers.set(deelnemers)
+        actie.toegewezen_op = nu
+        actie.deadline_accepteren = nu + timedelta(days=actie.type.dagen_accepteren)
+        actie.deadline_afronden = nu + timedelta(days=actie.type.dagen_afronden)
+        update += ["verantwoordelijke", "toegewezen_op", "deadline_accepteren", "deadline_afronden"]
+        if actie.doelgebied is None:
+            actie.doelgebied = _doelgebied(actie)
+            actie.doelgebied_vastgelegd_op = nu
+            update += ["doelgebied", "doelgebied_vastgelegd_op"]
+    elif naar == ActieStatus.AFGEROND:
+        if uitkomst not in Uitkomst.values:
+            raise ValidationError({"uitkomst": [_("Kies de uitkomst.")]})
+        actie.uitkomst = uitkomst
+        actie.uitkomst_tekst = uitkomst_tekst.strip()
+        update += ["uitkomst", "uitkomst_tekst"]
+
+    actie.status = naar
+    actie.bijgewerkt_op = nu
+    actie.save(update_fields=update)
+    historie = ActieEvent.objects.create(
+        actie=actie,
+        van=van,
+        naar=naar,
+        actor=actor,
+        organisatie=actie.verantwoordelijke if (van, naar) in TOEWIJZINGEN else None,
+        reden=reden,
+        created_at=nu,
+    )
+    event_record(
+        type=ACTIE_STATUS_GEWIJZIGD,
+        object_id=actie.pk,
+        data={
+            "van": van,
+            "naar": naar,
+            "actie_event_id": historie.pk,
+            "organisatie": actie.verantwoordelijke_id or "",
+        },
+    )
+    return historie
+
+
+@transaction.atomic
+def convenant_velden_wijzigen(
+    *, convenant: Convenant, velden: Iterable[str], door: User | None
+) -> ConvenantVeldenWijziging | None:
+    """Sets what the covenant's parties may see on a ticket and records the change (who, when, before,
+    after). None when nothing changed. Unknown codes are refused: the reporters' words, photos and
+    meldcodes have no code, so no covenant can list them."""
+    na = sorted(set(velden))
+    onbekend = [v for v in na if v not in ZichtbaarVeld.values]
+    if onbekend:
+        raise ValidationError({"zichtbare_velden": [_("Onbekend veld: %(v)s.") % {"v": ", ".join(onbekend)}]})
+    convenant = Convenant.objects.select_for_update().get(pk=convenant.pk)
+    voor = sorted(convenant.zichtbare_velden)
+    if voor == na:
+        return None
+    convenant.zichtbare_velden = na
+    convenant.save(update_fields=["zichtbare_velden"])
+    return ConvenantVeldenWijziging.objects.create(
+        convenant=convenant,
+        door=door,
+        door_naam=door.get_username() if door is not None else "",
+        tijdstip=timezone.now(),
+        voor=voor,
+        na=na,
+    )
+
+
+@transaction.atomic
+def acties_meldingen_afsluiten(*, actie: Actie, notitie: str, actor: User) -> list[MeldingEvent]:
+    """After the action is completed, the coordinator closes its linked meldingen in one step
+    (`afgehandeld`, through the melding workflow: a new melding passes `in_behandeling` first). The
+    note for the reporters passes the covenant's disclosure rule (under Zoeklicht it is replaced by
+    "afgehandeld" and never reaches them). Rejected and already handled meldingen are left alone.
+    Returns the history rows written."""
+    if not mag_triageren(actor):
+        raise PermissionDenied
+    actie = Actie.objects.select_related("convenant").get(pk=actie.pk)
+    if actie.status != ActieStatus.AFGEROND:
+        raise ValidationError({"actie": [_("Sluit de meldingen pas als de actie is afgerond.")]})
+    toelichting = actie_melder_tekst(actie, notitie=notitie)
+    historie = []
+    open_statussen = (MeldingStatus.NIEUW, MeldingStatus.IN_BEHANDELING)
+    for melding in actie.meldingen.filter(status__in=open_statussen).order_by("pk"):
+        if melding.status == MeldingStatus.NIEUW:
+            historie.append(melding_transition(melding=melding, naar=MeldingStatus.IN_BEHANDELING, actor=actor))
+        historie.append(
+            melding_transition(melding=melding, naar=MeldingStatus.AFGEHANDELD, actor=actor, toelichting=toelichting)
+        )
+    return historie
