@@ -183,7 +183,13 @@ def demo_seed(
 ) -> list[StepResult]:
     """Runs every seeding step in order; each step is idempotent on its own."""
     now = now or timezone.now()
-    return [seed_meldingen(count=meldingen, seed=seed, now=now), seed_beheerder(password=password)]
+    from .acties import seed_acties
+
+    return [
+        seed_meldingen(count=meldingen, seed=seed, now=now),
+        seed_beheerder(password=password),
+        seed_acties(now=now),
+    ]
 
 
 def seed_beheerder(*, password: str) -> StepResult:

@@ -234,3 +234,27 @@ def test_seed_demo_komt_uit_de_demo_app_en_geen_app_importeert_demo():
         if "from demo" in pad.read_text() or "import demo" in pad.read_text()
     ]
     assert reikt_omhoog == []
+
+
+def test_seed_demo_maakt_acties_in_elke_status_met_hun_historie():
+    # given the default demo city (it has hotspots and reported homes)
+    from acties.models import Actie, ActieEvent
+    from acties.workflow import ActieStatus
+    from outbox.models import Event
+
+    out = seed_demo()
+    # then every status of the workflow is there, each action reached it through the services
+    statussen = set(Actie.objects.values_list("status", flat=True))
+    assert statussen == set(ActieStatus.values)
+    for actie in Actie.objects.all():
+        historie = list(ActieEvent.objects.filter(actie=actie).order_by("id").values_list("naar", flat=True))
+        assert historie[0] == ActieStatus.VOORGESTELD
+        assert historie[-1] == actie.status
+        assert Event.objects.filter(type__startswith="actie.", object_id=actie.pk).count() == len(historie)
+    afgerond = Actie.objects.filter(status=ActieStatus.AFGEROND)
+    assert all(a.uitkomst and a.doelgebied is not None for a in afgerond)
+    assert any("demo actions in every state" in line for line in out)
+    # and a second run adds none
+    aantal = Actie.objects.count()
+    seed_demo()
+    assert Actie.objects.count() == aantal
