@@ -43,10 +43,6 @@ from .workflow import (
 DOELGEBIED_BUFFER_M = 25
 
 
-def _organisatie_van(user: User) -> str | None:
-    return organisatie_id_van(user)
-
-
 def _partijen_controleren(
     *, convenant: Convenant | None, verantwoordelijke: Organisatie | None, deelnemers: Iterable[Organisatie]
 ) -> None:
@@ -198,7 +194,7 @@ def _mag_stap_zetten(*, actie: Actie, naar: str, actor: User) -> None:
     """Who may make which step: the responsible organisation's users accept, decline, start and
     complete (a participating organisation only reads); the approvers approve; coordinators do the
     rest. A partner account never makes a coordinator's step, nor a coordinator a partner's."""
-    organisatie = _organisatie_van(actor)
+    organisatie = organisatie_id_van(actor)
     if naar in PARTNER_STAPPEN:
         if organisatie is None or organisatie != actie.verantwoordelijke_id:
             raise PermissionDenied

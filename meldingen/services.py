@@ -1,6 +1,5 @@
 """Every write to meldingen goes through here."""
 
-import functools
 import hashlib
 import hmac
 import io
@@ -10,7 +9,6 @@ import threading
 import uuid
 from datetime import timedelta
 
-import redis
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
@@ -22,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from basis.redis import cache_redis
 from outbox.services import event_record
 from privacy.anonymity import contactgegevens_verwijderen, truncate_to_hour
 
@@ -102,15 +101,6 @@ def inzend_sleutel_hash(sleutel: str) -> str:
 DAGLIMIET_TIMEOUT_S = 0.3
 
 
-@functools.cache
-def _teller_redis(url: str) -> redis.Redis:
-    """A client of the cache's Redis with short timeouts of its own: the count must never make a
-    reporter wait, whatever timeouts the cache itself is configured with."""
-    return redis.Redis.from_url(
-        url, socket_timeout=DAGLIMIET_TIMEOUT_S, socket_connect_timeout=DAGLIMIET_TIMEOUT_S, retry_on_timeout=False
-    )
-
-
 def melder_daglimiet_tellen(*, melder_sleutel: str) -> bool:
     """Counts one filing for this client's daily hash; True when the client went over
     MELDINGEN_PER_CLIENT_PER_DAG today.
@@ -124,7 +114,7 @@ def melder_daglimiet_tellen(*, melder_sleutel: str) -> bool:
     config = settings.CACHES["default"]
     key = f"{config.get('KEY_PREFIX', '')}:meldingen-per-dag:{melder_sleutel}"
     try:
-        pipe = _teller_redis(str(config["LOCATION"])).pipeline()
+        pipe = cache_redis(timeout_s=DAGLIMIET_TIMEOUT_S).pipeline()
         pipe.set(key, 0, ex=DAG_SECONDS, nx=True)  # the window starts with the day's first filing
         pipe.incr(key)
         aantal = pipe.execute()[1]

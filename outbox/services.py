@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,6 +11,9 @@ import redis
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+
+from basis.redis import cache_redis
+from privacy.anonymity import truncate_to_hour
 
 from .models import Event, HandledEvent
 from .registry import handlers_voor
@@ -25,22 +27,16 @@ GEPLAND = "outbox:dispatch-gepland"
 PER_KEER = 500
 
 
-@functools.cache
 def _redis() -> redis.Redis:
-    # The cache's Redis (its own database in tests), with short timeouts: a filing never waits on it.
-    return redis.Redis.from_url(
-        str(settings.CACHES["default"]["LOCATION"]), socket_timeout=0.5, socket_connect_timeout=0.5
-    )
-
-
-def _uur(moment: datetime) -> datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
+    return cache_redis(timeout_s=0.5)  # a filing never waits on the wake-up
 
 
 def event_record(*, type: str, object_id: int, data: dict[str, Any] | None = None) -> Event:
     """Records an event in the caller's transaction (call it inside the service that made the change)
     and wakes the dispatcher once that transaction commits. A rollback takes the event with it."""
-    event = Event.objects.create(type=type, object_id=object_id, data=data or {}, created_hour=_uur(timezone.now()))
+    event = Event.objects.create(
+        type=type, object_id=object_id, data=data or {}, created_hour=truncate_to_hour(timezone.now())
+    )
     transaction.on_commit(outbox_wekken, robust=True)
     return event
 
@@ -180,6 +176,6 @@ def events_opnieuw_proberen(*, event_ids: list[int]) -> int:
 
 def events_opruimen(*, dagen: int, nu: datetime | None = None) -> int:
     """Deletes handled events older than `dagen` days; open ones and dead letters stay."""
-    grens = _uur(nu or timezone.now()) - timedelta(days=dagen)
+    grens = truncate_to_hour(nu or timezone.now()) - timedelta(days=dagen)
     verwijderd, _ = Event.objects.filter(done=True, created_hour__lt=grens).delete()
     return verwijderd
