@@ -18,6 +18,7 @@ from accounts.roles import Rol, heeft_rol, mag_triageren
 from accounts.selectors import organisatie_id_van
 from hotspots.models import Hotspot
 from hotspots.selectors import hotspot_melding_ids, hotspot_polygon
+from hotspots.services import HotspotNietLevend, hotspot_aanpak_openen, hotspot_aanpak_sluiten, hotspot_vergrendelen
 from meldingen.models import RD_SRID, Melding, MeldingEvent
 from meldingen.selectors import meldingen_met_ids
 from meldingen.services import melding_transition
@@ -28,6 +29,8 @@ from .events import ACTIE_STATUS_GEWIJZIGD, ACTIE_VOORGESTELD
 from .models import Actie, ActieEvent, ActieType, Convenant, ConvenantVeldenWijziging
 from .selectors import actie_melder_tekst, actie_richt_zich_op_woning, meldingen_richten_zich_op_woning
 from .workflow import (
+    GESLOTEN,
+    OPEN,
     PARTNER_STAPPEN,
     REDEN_VERPLICHT,
     TOEWIJZINGEN,
@@ -143,6 +146,12 @@ def actie_voorstellen(
         raise PermissionDenied
     meldingen = list(meldingen)
     if hotspot is not None:
+        try:
+            # Under the hotspot's lock until commit, so a recompute cannot merge it away meanwhile; a
+            # hotspot merged just before is followed to the one it went into.
+            hotspot = hotspot_aanpak_openen(hotspot_id=hotspot.pk, reden=f"actie {type.code} voorgesteld")
+        except HotspotNietLevend:
+            raise ValidationError({"hotspot": [_("Deze hotspot is opgelost. Kies een levende hotspot.")]}) from None
         gegeven = {m.pk for m in meldingen}
         leden = meldingen_met_ids(ids=hotspot_melding_ids(hotspot=hotspot)).geteld()
         meldingen += [m for m in leden if m.pk not in gegeven]
@@ -277,6 +286,8 @@ def actie_transition(
     actie.status = naar
     actie.bijgewerkt_op = nu
     actie.save(update_fields=update)
+    if naar in GESLOTEN and actie.hotspot_id:
+        _hotspot_aanpak_herzien(hotspot_id=actie.hotspot_id, reden=f"actie {actie.pk} {naar}")
     historie = ActieEvent.objects.create(
         actie=actie,
         van=van,
@@ -296,6 +307,41 @@ def actie_transition(
             "organisatie": actie.verantwoordelijke_id or "",
         },
     )
+    return historie
+
+
+def _hotspot_aanpak_herzien(*, hotspot_id: int, reden: str) -> None:
+    """Hotspot follows: it stays in aanpak while any action on it is open. Counted under the hotspot's
+    lock, so two actions closing at once see each other."""
+    hotspot_vergrendelen(hotspot_id=hotspot_id)
+    if not Actie.objects.filter(hotspot_id=hotspot_id, status__in=OPEN).exists():
+        hotspot_aanpak_sluiten(hotspot_id=hotspot_id, reden=reden)
+
+
+@transaction.atomic
+def acties_hotspot_volgen(*, van_id: int, naar_id: int) -> list[ActieEvent]:
+    """The recompute merged hotspot `van_id` into `naar_id`: its open actions move to the survivor (or
+    to where that one went meanwhile), each with a history row. Idempotent: a repeated delivery finds
+    no open action left on the merged hotspot. Closed actions keep the hotspot they were about."""
+    acties = list(Actie.objects.select_for_update().filter(hotspot_id=van_id, status__in=OPEN).order_by("pk"))
+    if not acties:
+        return []
+    doel = hotspot_aanpak_openen(hotspot_id=naar_id, reden=f"acties van hotspot {van_id}")
+    nu = timezone.now()
+    historie = []
+    for actie in acties:
+        actie.hotspot = doel
+        actie.bijgewerkt_op = nu
+        actie.save(update_fields=["hotspot", "bijgewerkt_op"])
+        historie.append(
+            ActieEvent.objects.create(
+                actie=actie,
+                van=actie.status,
+                naar=actie.status,
+                reden=f"Hotspot {van_id} is samengevoegd in hotspot {doel.pk}.",
+                created_at=nu,
+            )
+        )
     return historie
 
 

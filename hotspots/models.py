@@ -26,6 +26,9 @@ class Hotspot(models.Model):
     eerste_melding = models.DateTimeField(null=True)
     laatste_melding = models.DateTimeField(null=True)
     trend = models.CharField(max_length=10, choices=Trend.choices, default=Trend.STABIEL)
+    # An action on this hotspot is open (acties sets it through hotspot_aanpak_openen/-sluiten): the
+    # status stays in_aanpak whatever the clustering says, until the last action closes.
+    aanpak_open = models.BooleanField(default=False, db_default=False)
     samengevoegd_in = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="samengevoegd_uit"
     )

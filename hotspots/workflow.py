@@ -57,14 +57,19 @@ def is_allowed(van: str, naar: str) -> bool:
     return naar in ALLOWED.get(van, frozenset())
 
 
-def gewenste_status(huidig: str, *, heeft_cluster: bool, dagen: int, trend: str, stil: bool) -> str:
+def gewenste_status(
+    huidig: str, *, heeft_cluster: bool, dagen: int, trend: str, stil: bool, aanpak_open: bool = False
+) -> str:
     """The status the recompute moves a hotspot to. A fixed point: applying it to its own result
     with the same inputs returns the same status, which keeps `--as-of` reruns free of new events.
 
-    `stil` means no counted report for the configured quiet period.
+    `stil` means no counted report for the configured quiet period. `aanpak_open`: an action on the
+    hotspot is open, and the recompute never ends or cools it then (issue 13, "Hotspot follows").
     """
     if huidig == S.OPGELOST:
         return huidig
+    if aanpak_open:
+        return S.IN_AANPAK
     # Quiet for the whole period is resolved, even while old reports still form a cluster in the window.
     if stil:
         return S.OPGELOST

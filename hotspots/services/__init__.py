@@ -25,7 +25,14 @@ from .clustering import (
 )
 from .incrementeel import hotspot_assign
 from .recompute import RECOMPUTE_LOCK_KEY, RecomputeResultaat, hotspot_recompute, toewijzen
-from .status import HotspotNietLevend, hotspot_melding_koppelen, hotspot_transition
+from .status import (
+    HotspotNietLevend,
+    hotspot_aanpak_openen,
+    hotspot_aanpak_sluiten,
+    hotspot_melding_koppelen,
+    hotspot_transition,
+    hotspot_vergrendelen,
+)
 
 __all__ = [
     "BIJNA_GELIJK_M",
@@ -45,10 +52,13 @@ __all__ = [
     "HotspotNietLevend",
     "RecomputeResultaat",
     "clusters_bepalen",
+    "hotspot_aanpak_openen",
+    "hotspot_aanpak_sluiten",
     "hotspot_assign",
     "hotspot_melding_koppelen",
     "hotspot_recompute",
     "hotspot_transition",
+    "hotspot_vergrendelen",
     "toewijzen",
     "trend_bepalen",
 ]

@@ -12,6 +12,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 
+from outbox.services import event_record
+
+from ..events import HOTSPOT_SAMENGEVOEGD
 from ..models import Hotspot, HotspotEvent, HotspotKandidaat
 from ..workflow import LEVEND, HotspotEventSoort, HotspotStatus, InvalidTransition, gewenste_status, is_allowed
 from .clustering import STANDAARD, Cluster, ClusterParameters, clusters_bepalen
@@ -285,6 +288,7 @@ def hotspot_recompute(*, as_of: datetime, parameters: ClusterParameters = STANDA
                 dagen=cluster.dagen,
                 trend=cluster.trend,
                 stil=cluster.laatste <= stil_grens,
+                aanpak_open=hotspot.aanpak_open,
             )
             _status_zetten(hotspot, naar, as_of=as_of, reden=f"trend {cluster.trend}, {cluster.dagen} dagen")
             hotspot.save()
@@ -300,7 +304,15 @@ def hotspot_recompute(*, as_of: datetime, parameters: ClusterParameters = STANDA
             _status_zetten(hotspot, HotspotStatus.OPGELOST, as_of=as_of, reden="samengevoegd", ander=winnaar)
             hotspot.samengevoegd_in = winnaar
             hotspot.bijgewerkt_op = as_of
+            if hotspot.aanpak_open:
+                # Its open actions move to the survivor (acties' handler of the event below, with a
+                # history row per action); the survivor is in aanpak from now, whatever its order here.
+                hotspot.aanpak_open = False
+                winnaar.aanpak_open = True
+                _status_zetten(winnaar, HotspotStatus.IN_AANPAK, as_of=as_of, reden=f"acties van {hotspot.pk}")
+                winnaar.save()
             hotspot.save()
+            event_record(type=HOTSPOT_SAMENGEVOEGD, object_id=hotspot.pk, data={"in": winnaar.pk})
             for h, a in ((hotspot, winnaar), (winnaar, hotspot)):
                 HotspotEvent.objects.create(
                     hotspot=h,
@@ -313,7 +325,12 @@ def hotspot_recompute(*, as_of: datetime, parameters: ClusterParameters = STANDA
             continue
         stil = hotspot.laatste_melding is None or hotspot.laatste_melding <= stil_grens
         naar = gewenste_status(
-            hotspot.status, heeft_cluster=False, dagen=hotspot.aantal_dagen, trend=hotspot.trend, stil=stil
+            hotspot.status,
+            heeft_cluster=False,
+            dagen=hotspot.aantal_dagen,
+            trend=hotspot.trend,
+            stil=stil,
+            aanpak_open=hotspot.aanpak_open,
         )
         if _status_zetten(hotspot, naar, as_of=as_of, reden="geen cluster meer" + (", stil" if stil else "")):
             hotspot.bijgewerkt_op = as_of
