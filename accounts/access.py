@@ -9,7 +9,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
-from .roles import Rol, heeft_rol, mag_coordinatie_zien, mag_triageren
+from .roles import Rol, heeft_rol, mag_coordinatie_zien, mag_partner_portaal, mag_triageren
 
 
 def geen_toegang(request):
@@ -39,3 +39,4 @@ def mag_inzage_lezen(user) -> bool:
 coordinatie_vereist = rol_vereist(mag_coordinatie_zien)
 triage_vereist = rol_vereist(mag_triageren)
 inzage_vereist = rol_vereist(mag_inzage_lezen)
+partner_vereist = rol_vereist(mag_partner_portaal)

@@ -50,3 +50,8 @@ def mag_coordinatie_zien(user) -> bool:
 def mag_triageren(user) -> bool:
     r = rollen_van(user)
     return Rol.PARTNER not in r and bool(r & TRIAGE_ROLLEN)
+
+
+def mag_partner_portaal(user) -> bool:
+    """A partner account: its organisation's tickets in /partner/, nothing else."""
+    return Rol.PARTNER in rollen_van(user)

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 
 from .forms import InlogForm, TweedeStapForm, TweeFactorInstellenForm
 from .models import Lidmaatschap
-from .roles import mag_coordinatie_zien
+from .roles import mag_coordinatie_zien, mag_partner_portaal
 from .services import tweefactor_apparaat_voorbereiden, tweefactor_bevestigen
 from .throttle import APPARAAT_COOKIE
 from .tweefactor import CODE, tweede_stap
@@ -43,6 +43,8 @@ def _volgende(request) -> str:
         return volgende
     if mag_coordinatie_zien(request.user):
         return reverse("coordinatie:werkscherm")
+    if mag_partner_portaal(request.user):
+        return reverse("partner:lijst")
     return reverse("accounts:start")
 
 
@@ -181,7 +183,9 @@ class UitloggenView(auth_views.LogoutView):
 
 @login_required
 def start(request):
-    """Where a user without a coordination role lands: a partner sees its organisation (its tickets
-    arrive with issue 6)."""
+    """Where a user without a coordination role lands: a partner goes on to its organisation's tickets
+    (/partner/), an account without a role reads what to ask for."""
+    if mag_partner_portaal(request.user):
+        return redirect("partner:lijst")
     lidmaatschap = Lidmaatschap.objects.select_related("organisatie").filter(user=request.user).first()
     return render(request, "accounts/start.html", {"lidmaatschap": lidmaatschap})

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
-from .models import Actie, ActieEvent, ActieType, Convenant, ConvenantVeldenWijziging
+from .models import Actie, ActieEvent, ActieInzage, ActieType, Convenant, ConvenantVeldenWijziging
 from .services import convenant_velden_wijzigen
 from .workflow import ZichtbaarVeld
 
@@ -143,3 +143,20 @@ class ActieAdmin(AlleenLezenMixin, LeafletGeoAdmin):
 
     def has_add_permission(self, request):
         return False  # proposed through actie_voorstellen (checks, history, events)
+
+
+@admin.register(ActieInzage)
+class ActieInzageAdmin(AlleenLezenMixin, admin.ModelAdmin):
+    """The actions' audit trail (partner tickets and lists, action pages, photos): read only."""
+
+    list_display = ("tijdstip", "gebruikersnaam", "organisatie", "soort", "actie_ids")
+    list_filter = ("soort", "organisatie")
+    search_fields = ("gebruikersnaam",)
+    readonly_fields = ("gebruiker", "gebruikersnaam", "organisatie", "actie_ids", "soort", "tijdstip")
+    date_hierarchy = "tijdstip"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

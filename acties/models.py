@@ -219,3 +219,55 @@ class ActieEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actie_id}: {self.van or '-'} → {self.naar}"
+
+
+def _actie_foto_opslag():
+    # The reporters' private storage (no URL, no web server): a partner's photo of a dwelling or a
+    # street is case data as much as a reporter's.
+    from meldingen.storage import foto_opslag
+
+    return foto_opslag()
+
+
+class ActieFoto(models.Model):
+    """A photo a partner adds when completing an action, re-encoded without any metadata before it
+    touches the disk (meldingen.services.photo_reencode). Served only by coordinatie's audited view."""
+
+    actie = models.ForeignKey(Actie, on_delete=models.PROTECT, related_name="fotos")
+    bestand = models.ImageField(upload_to="acties/%Y/%m/", storage=_actie_foto_opslag)
+    breedte = models.PositiveIntegerField(default=0)
+    hoogte = models.PositiveIntegerField(default=0)
+    door = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    aangemaakt_op = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("foto bij een actie")
+        verbose_name_plural = _("foto's bij acties")
+
+
+class ActieInzageSoort(models.TextChoices):
+    TICKET = "ticket", _("Ticket (partner)")
+    LIJST = "lijst", _("Lijst van tickets (partner)")
+    ACTIEPAGINA = "actiepagina", _("Actiepagina (coördinatie)")
+    FOTO = "foto", _("Foto bij een actie")
+
+
+class ActieInzage(models.Model):
+    """Who saw which action, when: every partner ticket view (DOMAIN.md: every view of a case by anyone is
+    audited), a partner's list (one row naming every ticket it showed), a coordinator's action page and
+    a photo. Append-only; names and organisation copied, so the row outlives the account."""
+
+    gebruiker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    gebruikersnaam = models.CharField(max_length=150)
+    organisatie = models.CharField(_("organisatie"), max_length=32, blank=True)
+    actie_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    soort = models.CharField(_("soort"), max_length=20, choices=ActieInzageSoort.choices)
+    tijdstip = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("inzage van een actie")
+        verbose_name_plural = _("inzagelog acties")
+        ordering = ["-tijdstip", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.gebruikersnaam} → {self.actie_ids[:5]} ({self.tijdstip:%Y-%m-%d %H:%M})"

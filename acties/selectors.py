@@ -11,16 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisatie
-from accounts.selectors import organisaties_actief
+from accounts.selectors import organisatie_ids_van, organisaties_actief
 from meldingen.models import Melding
 from meldingen.selectors import locatie_type_labels, waarneming_labels
 
-from .models import Actie, Convenant
-from .workflow import BIJ_PARTNER, OPEN, ActieStatus, MelderInformatie, ZichtbaarVeld
+from .models import Actie, ActieEvent, ActieFoto, ActieType, Convenant
+from .workflow import BIJ_PARTNER, GESLOTEN, OPEN, ActieStatus, MelderInformatie, ZichtbaarVeld
 
 # Places of a melding that make an address target a dwelling (issue 13, the dwelling rule).
 WONING_LOCATIE_TYPES = frozenset({"woning", "spookwoning"})
@@ -70,6 +70,17 @@ def actie_zichtbare_velden(actie: Actie) -> frozenset[str]:
 
 
 @dataclass(frozen=True)
+class PartnerHistorie:
+    """One line of a ticket's history as a partner sees it: when and which step; the text only when
+    someone of its own organisation wrote it (a coordinator's reasons may quote the case)."""
+
+    tijdstip: datetime
+    van: str
+    naar: str
+    tekst: str
+
+
+@dataclass(frozen=True)
 class PartnerActie:
     """One ticket as a partner sees it. The first group is what any party needs to act (what, when, by
     when, its own part in it); the second only what the covenant lists (None otherwise)."""
@@ -85,6 +96,7 @@ class PartnerActie:
     deadline_accepteren: datetime | None
     deadline_afronden: datetime | None
     uitkomst: str
+    uitkomst_label: str
     # By covenant:
     actie_type: str | None
     partner_samenvatting: str | None
@@ -94,6 +106,7 @@ class PartnerActie:
     aard_signaal: tuple[str, ...] | None
     periode: tuple[date, date] | None  # first and last day reports describe
     aantal_meldingen: int | None
+    historie: tuple[PartnerHistorie, ...] = ()
 
 
 def _meldingen_van(actie: Actie) -> QuerySet[Melding]:
@@ -134,6 +147,7 @@ def actie_voor_partner(*, actie_id: int, organisatie: Organisatie) -> PartnerAct
             aantal = len(rijen) if rijen or hs is None else hs.aantal_meldingen
 
     return PartnerActie(
+        historie=_partner_historie(actie=actie, organisatie=organisatie),
         id=actie.pk,
         status=actie.status,
         status_label=str(actie.get_status_display()),
@@ -145,6 +159,7 @@ def actie_voor_partner(*, actie_id: int, organisatie: Organisatie) -> PartnerAct
         deadline_accepteren=actie.deadline_accepteren,
         deadline_afronden=actie.deadline_afronden,
         uitkomst=actie.uitkomst,
+        uitkomst_label=str(actie.get_uitkomst_display()) if actie.uitkomst else "",
         actie_type=actie.type.label if V.ACTIE_TYPE in velden else None,
         partner_samenvatting=actie.partner_samenvatting if V.PARTNER_SAMENVATTING in velden else None,
         gebied_geojson=gebied,
@@ -154,6 +169,127 @@ def actie_voor_partner(*, actie_id: int, organisatie: Organisatie) -> PartnerAct
         periode=periode,
         aantal_meldingen=aantal,
     )
+
+
+def _partner_historie(*, actie: Actie, organisatie: Organisatie) -> tuple[PartnerHistorie, ...]:
+    """From the first assignment on (what came before is the coordinators' deliberation)."""
+    events = list(actie.events.order_by("created_at", "id"))
+    eerste = next((i for i, e in enumerate(events) if e.naar == ActieStatus.TOEGEWEZEN), None)
+    if eerste is None:
+        return ()
+    events = events[eerste:]
+    orgs = organisatie_ids_van({e.actor_id for e in events if e.actor_id})
+    labels = dict(ActieStatus.choices)
+    return tuple(
+        PartnerHistorie(
+            tijdstip=e.created_at,
+            van=str(labels.get(e.van, e.van)),
+            naar=str(labels.get(e.naar, e.naar)),
+            tekst=e.reden if e.actor_id and orgs.get(e.actor_id) == organisatie.pk else "",
+        )
+        for e in events
+    )
+
+
+@dataclass(frozen=True)
+class PartnerTicketRij:
+    """A line of the partner's list: what any party needs to pick up its work."""
+
+    id: int
+    status: str
+    status_label: str
+    urgentie: str
+    actie_type: str | None
+    verantwoordelijk: bool
+    deadline_accepteren: datetime | None
+    deadline_afronden: datetime | None
+    bijgewerkt_op: datetime
+
+
+def partner_tickets(*, organisatie: Organisatie, open: bool = True) -> list[PartnerTicketRij]:
+    """The organisation's open tickets (or the closed ones), the most urgent first."""
+    qs = acties_voor_organisatie(organisatie).filter(status__in=OPEN if open else GESLOTEN)
+    qs = qs.order_by("-urgentie", "deadline_afronden", "id") if open else qs.order_by("-bijgewerkt_op", "-id")
+    return [
+        PartnerTicketRij(
+            id=a.pk,
+            status=a.status,
+            status_label=str(a.get_status_display()),
+            urgentie=a.urgentie,
+            actie_type=a.type.label if ZichtbaarVeld.ACTIE_TYPE in actie_zichtbare_velden(a) else None,
+            verantwoordelijk=a.verantwoordelijke_id == organisatie.pk,
+            deadline_accepteren=a.deadline_accepteren,
+            deadline_afronden=a.deadline_afronden,
+            bijgewerkt_op=a.bijgewerkt_op,
+        )
+        for a in qs[:500]
+    ]
+
+
+# --- The coordinators' reads --------------------------------------------------------------------------
+
+
+def actie_voor_staf(*, pk: int) -> Actie:
+    return (
+        Actie.objects.select_related(
+            "type", "convenant", "verantwoordelijke", "voorgesteld_door", "goedgekeurd_door", "hotspot"
+        )
+        .prefetch_related("deelnemers")
+        .get(pk=pk)
+    )
+
+
+def actie_historie(*, actie: Actie) -> QuerySet[ActieEvent]:
+    return actie.events.select_related("actor", "organisatie").order_by("created_at", "id")
+
+
+def actie_meldingen(*, actie: Actie) -> QuerySet[Melding]:
+    return actie.meldingen.order_by("-observed_at", "-id")
+
+
+def actie_fotos(*, actie: Actie) -> QuerySet[ActieFoto]:
+    return actie.fotos.order_by("id")
+
+
+def actie_foto(*, pk: int) -> ActieFoto:
+    return ActieFoto.objects.select_related("actie").get(pk=pk)
+
+
+def acties_met_historie(*, hotspot_id: int | None = None, melding_id: int | None = None) -> list[Actie]:
+    """The actions on a hotspot or about a melding, newest first, each with its history prefetched."""
+    qs = Actie.objects.select_related("type", "verantwoordelijke").prefetch_related(
+        Prefetch(
+            "events", queryset=ActieEvent.objects.select_related("actor", "organisatie").order_by("created_at", "id")
+        )
+    )
+    if hotspot_id is not None:
+        qs = qs.filter(hotspot_id=hotspot_id)
+    if melding_id is not None:
+        qs = qs.filter(meldingen=melding_id)
+    return list(qs.order_by("-aangemaakt_op", "-id")[:100])
+
+
+def acties_overzicht() -> dict[str, list[Actie]]:
+    """The coordinators' overview until issue 14's filtered list: what waits for approval, what is
+    open (urgent and earliest deadline first) and the last closed ones."""
+    qs = Actie.objects.select_related("type", "verantwoordelijke", "hotspot", "voorgesteld_door")
+    return {
+        "wacht_op_akkoord": list(qs.filter(status=ActieStatus.WACHT_OP_AKKOORD).order_by("aangemaakt_op", "id")),
+        "open": list(
+            qs.filter(status__in=OPEN - {ActieStatus.WACHT_OP_AKKOORD}).order_by(
+                "-urgentie", F("deadline_afronden").asc(nulls_last=True), "id"
+            )[:200]
+        ),
+        "gesloten": list(qs.filter(status__in=GESLOTEN).order_by("-bijgewerkt_op", "-id")[:50]),
+    }
+
+
+def actie_typen_actief() -> QuerySet[ActieType]:
+    return ActieType.objects.filter(actief=True).select_related("convenant").order_by("volgorde", "code")
+
+
+def actie_type_met_code(code: str) -> ActieType:
+    return actie_typen_actief().get(code=code)
 
 
 def actie_melder_mag_uitkomst_horen(actie: Actie) -> bool:

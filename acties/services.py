@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import cast
@@ -9,6 +10,7 @@ from typing import cast
 from django.contrib.auth.models import User
 from django.contrib.gis.geos import GeometryCollection, GEOSGeometry, MultiPolygon, Point, Polygon
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +23,22 @@ from hotspots.selectors import hotspot_melding_ids, hotspot_polygon
 from hotspots.services import HotspotNietLevend, hotspot_aanpak_openen, hotspot_aanpak_sluiten, hotspot_vergrendelen
 from meldingen.models import RD_SRID, Melding, MeldingEvent
 from meldingen.selectors import meldingen_met_ids
-from meldingen.services import melding_transition
+from meldingen.services import melding_transition, photo_reencode
+from meldingen.validation import validate_photo
 from meldingen.workflow import MeldingStatus
 from outbox.services import event_record
 
 from .events import ACTIE_STATUS_GEWIJZIGD, ACTIE_VOORGESTELD
-from .models import Actie, ActieEvent, ActieType, Convenant, ConvenantVeldenWijziging
+from .models import (
+    Actie,
+    ActieEvent,
+    ActieFoto,
+    ActieInzage,
+    ActieInzageSoort,
+    ActieType,
+    Convenant,
+    ConvenantVeldenWijziging,
+)
 from .selectors import actie_melder_tekst, actie_richt_zich_op_woning, meldingen_richten_zich_op_woning
 from .workflow import (
     GESLOTEN,
@@ -41,6 +53,8 @@ from .workflow import (
     ZichtbaarVeld,
     is_allowed,
 )
+
+VOORTGANG_MAX = 2000
 
 # Like a hotspot's hull: an area built from meldingen is never a single report's exact point.
 DOELGEBIED_BUFFER_M = 25
@@ -229,6 +243,7 @@ def actie_transition(
     deelnemers: Iterable[Organisatie] | None = None,
     uitkomst: str = "",
     uitkomst_tekst: str = "",
+    foto: bytes | None = None,
 ) -> ActieEvent:
     """Moves an action to another status per workflow.ALLOWED, under a row lock, and writes its history
     row and the outbox event in the same transaction.
@@ -282,6 +297,8 @@ def actie_transition(
         actie.uitkomst = uitkomst
         actie.uitkomst_tekst = uitkomst_tekst.strip()
         update += ["uitkomst", "uitkomst_tekst"]
+        if foto:
+            _foto_opslaan(actie=actie, data=foto, door=actor, nu=nu)
 
     actie.status = naar
     actie.bijgewerkt_op = nu
@@ -308,6 +325,58 @@ def actie_transition(
         },
     )
     return historie
+
+
+def _foto_opslaan(*, actie: Actie, data: bytes, door: User, nu: datetime) -> ActieFoto:
+    """Re-encoded from the pixels alone before it touches the disk (no EXIF, GPS, comment or profile);
+    an unreadable file is the partner's error, raised before anything is written."""
+    try:
+        validate_photo(data)
+        jpeg, breedte, hoogte = photo_reencode(data)
+    except ValidationError as fout:
+        raise ValidationError({"foto": fout.messages}) from fout
+    foto = ActieFoto(actie=actie, breedte=breedte, hoogte=hoogte, door=door, aangemaakt_op=nu)
+    # The file name says nothing: not the partner's original name, not the time.
+    foto.bestand.save(f"{uuid.uuid4().hex}.jpg", ContentFile(jpeg), save=False)
+    foto.save()
+    return foto
+
+
+@transaction.atomic
+def actie_voortgang_melden(*, actie: Actie, tekst: str, actor: User) -> ActieEvent:
+    """The responsible organisation reports progress on an accepted or running action: a history row
+    without a status change (from = to), for the coordinators to read."""
+    actie = Actie.objects.select_for_update(of=("self",)).get(pk=actie.pk)
+    if organisatie_id_van(actor) != actie.verantwoordelijke_id or actie.verantwoordelijke_id is None:
+        raise PermissionDenied
+    if actie.status not in (ActieStatus.GEACCEPTEERD, ActieStatus.IN_UITVOERING):
+        raise InvalidTransition(actie.status, actie.status)
+    tekst = tekst.strip()
+    if not tekst:
+        raise ValidationError({"tekst": [_("Schrijf wat er is gebeurd.")]})
+    if len(tekst) > VOORTGANG_MAX:
+        raise ValidationError({"tekst": [_("Gebruik hoogstens %(n)s tekens.") % {"n": VOORTGANG_MAX}]})
+    nu = timezone.now()
+    actie.bijgewerkt_op = nu
+    actie.save(update_fields=["bijgewerkt_op"])
+    return ActieEvent.objects.create(
+        actie=actie, van=actie.status, naar=actie.status, actor=actor, reden=tekst, created_at=nu
+    )
+
+
+def actie_inzage_vastleggen(*, gebruiker: User, actie_ids: list[int], soort: str) -> ActieInzage | None:
+    """One row in the actions' audit trail: who saw which tickets (all of a list in one row)."""
+    if soort in (ActieInzageSoort.TICKET, ActieInzageSoort.ACTIEPAGINA, ActieInzageSoort.FOTO) and not actie_ids:
+        return None
+    organisatie = organisatie_id_van(gebruiker)
+    return ActieInzage.objects.create(
+        gebruiker=gebruiker,
+        gebruikersnaam=gebruiker.get_username(),
+        organisatie=organisatie or "",
+        actie_ids=list(actie_ids),
+        soort=soort,
+        tijdstip=timezone.now(),
+    )
 
 
 def _hotspot_aanpak_herzien(*, hotspot_id: int, reden: str) -> None:

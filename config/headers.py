@@ -4,7 +4,7 @@ from django.conf import settings
 
 # Staff and partner pages and the staff APIs: case data behind a login. Matched on the path (with or
 # without a language prefix), so a login page, a redirect to it or a 403 is covered as well.
-STAF_PADEN = ("/coordinatie/", "/account/", "/beheer/", "/api/v1/kaart/", "/api/v1/hotspots")
+STAF_PADEN = ("/coordinatie/", "/partner/", "/account/", "/beheer/", "/api/v1/kaart/", "/api/v1/hotspots")
 
 
 class StafNietBewarenMiddleware:

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "kaart",
     "acties",
     "publiek",
+    "partner",
     "integrations",
     "demo",  # last: the top layer, may import every app above
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("kaart.urls")),
     path("kaart/tegels/<int:z>/<int:x>/<int:y>.png", tegel, name="kaart-tegel"),
     path("coordinatie/", include("coordinatie.urls")),
+    path("partner/", include("partner.urls")),
     path("account/", include("accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from acties.workflow import ActieStatus, Urgentie
 from meldingen.selectors import melding_met_code
 from meldingen.workflow import AfwijsReden
 
@@ -76,3 +77,94 @@ class InzageFilterForm(forms.Form):
     pagina = forms.ChoiceField(label=_("Soort"), choices=[("", _("Alle")), *InzagePagina.choices], required=False)
     van = forms.DateField(label=_("Van"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     tot = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ActieVoorstelForm(forms.Form):
+    """The proposal of one action of a chosen type. The partners offered are the covenant's parties
+    (acties.selectors.convenant_partijen): the form offers only those, the service checks them again."""
+
+    verantwoordelijke = forms.ModelChoiceField(
+        label=_("Uitvoerende organisatie"), queryset=None, required=False, empty_label=_("Later kiezen")
+    )
+    deelnemers = forms.ModelMultipleChoiceField(
+        label=_("Deelnemende organisaties (lezen mee)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    urgentie = forms.ChoiceField(label=_("Urgentie"), choices=Urgentie.choices, initial=Urgentie.NORMAAL)
+    gepland_van = forms.DateField(
+        label=_("Gepland vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    gepland_tot = forms.DateField(
+        label=_("Gepland tot"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    adres = forms.CharField(
+        label=_("Adres (straat en huisnummer)"),
+        required=False,
+        max_length=200,
+        help_text=_("Nodig als de actie zich op een woning richt; het punt wordt bij PDOK opgezocht."),
+    )
+    bag_id = forms.RegexField(label=_("BAG-id (optioneel)"), regex=r"^\d{16}$", required=False, max_length=16)
+    partner_samenvatting = forms.CharField(
+        label=_("Samenvatting voor de partner"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wat de partner moet weten. Citeer geen melders en noem geen namen."),
+    )
+    publieke_samenvatting = forms.CharField(
+        label=_("Publieke samenvatting"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    interne_notitie = forms.CharField(
+        label=_("Interne notitie (alleen coördinatoren)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, partijen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verantwoordelijke"].queryset = partijen
+        self.fields["deelnemers"].queryset = partijen
+
+    def clean(self):
+        data = super().clean()
+        van, tot = data.get("gepland_van"), data.get("gepland_tot")
+        if van and tot and tot < van:
+            self.add_error("gepland_tot", _("Het einde ligt vóór het begin."))
+        verantwoordelijke = data.get("verantwoordelijke")
+        if verantwoordelijke and verantwoordelijke in (data.get("deelnemers") or []):
+            self.add_error("deelnemers", _("De uitvoerende organisatie is al betrokken; vink haar hier niet aan."))
+        return data
+
+
+class ActieStapForm(forms.Form):
+    """A coordinator's or approver's step on an action (the partner's steps are in partner/)."""
+
+    naar = forms.ChoiceField(
+        choices=[
+            (ActieStatus.WACHT_OP_AKKOORD, _("Ter goedkeuring voorleggen")),
+            (ActieStatus.GOEDGEKEURD, _("Goedkeuren")),
+            (ActieStatus.VOORGESTELD, _("Terugsturen")),
+            (ActieStatus.TOEGEWEZEN, _("Toewijzen")),
+            (ActieStatus.GEANNULEERD, _("Annuleren")),
+        ]
+    )
+    reden = forms.CharField(label=_("Reden"), required=False, max_length=2000)
+    verantwoordelijke = forms.ModelChoiceField(label=_("Uitvoerende organisatie"), queryset=None, required=False)
+
+    def __init__(self, *args, partijen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verantwoordelijke"].queryset = partijen
+
+
+class MeldingenAfsluitenForm(forms.Form):
+    notitie = forms.CharField(
+        label=_("Bericht voor de melders"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Onder een convenant dat alleen de status toestaat (Zoeklicht) horen melders alleen „afgehandeld”."
+        ),
+    )

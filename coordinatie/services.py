@@ -5,22 +5,28 @@ the hotspot link and the audit trail on top.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
+from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from geopy.exc import GeopyError
 
 from hotspots.selectors import hotspot_status
 from hotspots.services import HotspotNietLevend, hotspot_melding_koppelen
 from hotspots.workflow import LEVEND
+from integrations.geocoding import get_geocoder
 from meldingen.models import Melding
 from meldingen.selectors import melding_status_vergrendeld, meldingen_met_ids
 from meldingen.services import melding_transition
 from meldingen.workflow import AfwijsReden, InvalidTransition, MeldingStatus
 
 from .models import NOTITIE_MAX, Inzage, InzagePagina, Notitie
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -201,3 +207,25 @@ def meldingen_bulk(
         else:
             resultaat.gelukt.append(melding.meldcode)
     return resultaat
+
+
+@dataclass(frozen=True)
+class GevondenAdres:
+    naam: str
+    punt: Point
+
+
+def actie_adres_zoeken(adres: str) -> GevondenAdres:
+    """The address an action targets, looked up at PDOK (in Amsterdam): its display name and point.
+    ValidationError on the field when it is not found or PDOK cannot answer, so the coordinator keeps
+    what was typed and can try again."""
+    try:
+        hit = get_geocoder().geocode(adres, exactly_one=True)
+    except GeopyError as exc:
+        logger.warning("geocoder unavailable for an action's address: %s", type(exc).__name__)
+        raise ValidationError(
+            {"adres": [_("Het adres kan nu niet worden opgezocht (PDOK antwoordt niet). Probeer het zo opnieuw.")]}
+        ) from exc
+    if hit is None:
+        raise ValidationError({"adres": [_("Dit adres is niet gevonden in Amsterdam. Controleer de schrijfwijze.")]})
+    return GevondenAdres(naam=hit.address, punt=Point(hit.longitude, hit.latitude, srid=4326))

@@ -21,8 +21,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import coordinatie_vereist, inzage_vereist, rol_vereist, triage_vereist
 from accounts.roles import mag_triageren
+from acties import selectors as actie_selectors
 from hotspots import selectors as hotspot_selectors
 from hotspots.models import Hotspot
+from hotspots.workflow import LEVEND
 from kaart.filters import MeldingFilter, melding_filter_uit_query
 from meldingen import selectors as melding_selectors
 from meldingen.models import Melding, MeldingFoto
@@ -232,6 +234,8 @@ def melding(request, pk: int):
             "kaart": kaart,
             "afwijs_redenen": AFWIJS_REDENEN,
             "is_nieuw": m.status == MeldingStatus.NIEUW,
+            "acties": actie_selectors.acties_met_historie(melding_id=m.pk),
+            "voorstel_query": f"meldingen={m.pk}",
         },
     )
 
@@ -272,36 +276,49 @@ def hotspot(request, pk: int):
             "leden": leden,
             "aantal_leden": hotspot_selectors.hotspot_aantal_leden(hotspot=h),
             "identiteit": hotspot_selectors.hotspot_identiteit(hotspot=h),
+            "acties": actie_selectors.acties_met_historie(hotspot_id=h.pk),
+            "voorstel_query": f"hotspot={h.pk}" if h.status in LEVEND else "",
             "kaart": kaart,
         },
     )
+
+
+def foto_bestaat(bestand) -> bool:
+    return bool(bestand) and (settings.FOTO_SERVEREN != "django" or bestand.storage.exists(bestand.name))
+
+
+def foto_antwoord(bestand, *, bestandsnaam: str) -> HttpResponse:
+    """A private photo (a reporter's or a partner's) as the response: in production the web server
+    sends it from an internal location (FOTO_SERVEREN), never cached by a browser or a proxy."""
+    modus = settings.FOTO_SERVEREN
+    response: HttpResponse
+    if modus == "nginx":
+        response = HttpResponse(content_type="image/jpeg")
+        response["X-Accel-Redirect"] = settings.FOTO_ACCEL_PREFIX.rstrip("/") + "/" + quote(bestand.name)
+    elif modus == "apache":
+        response = HttpResponse(content_type="image/jpeg")
+        response["X-Sendfile"] = bestand.path
+    else:
+        response = FileResponse(bestand.open("rb"), content_type="image/jpeg")
+    # Never kept by a browser cache or a shared proxy: the next view must come back here (and be logged).
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f'inline; filename="{bestandsnaam}"'
+    return response
 
 
 @require_GET
 @fotos_vereist
 def foto(request, pk: int):
     """A reporter's photo, to the roles that may see it, each view in the audit trail. The file sits in
-    private storage; in production the web server sends it from an internal location (FOTO_SERVEREN)."""
+    private storage (meldingen/storage.py)."""
     try:
         f = melding_selectors.melding_foto(pk=pk)
     except MeldingFoto.DoesNotExist:
         raise Http404 from None
-    modus = settings.FOTO_SERVEREN
-    if not f.bestand or (modus == "django" and not f.bestand.storage.exists(f.bestand.name)):
+    if not foto_bestaat(f.bestand):
         raise Http404
     services.inzage_vastleggen(melding=f.melding, gebruiker=request.user, pagina=InzagePagina.FOTO, foto_id=f.pk)
-    if modus == "nginx":
-        response = HttpResponse(content_type="image/jpeg")
-        response["X-Accel-Redirect"] = settings.FOTO_ACCEL_PREFIX.rstrip("/") + "/" + quote(f.bestand.name)
-    elif modus == "apache":
-        response = HttpResponse(content_type="image/jpeg")
-        response["X-Sendfile"] = f.bestand.path
-    else:
-        response = FileResponse(f.bestand.open("rb"), content_type="image/jpeg")
-    # Never kept by a browser cache or a shared proxy: the next view must come back here (and be logged).
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = f'inline; filename="foto-{f.melding_id}-{f.pk}.jpg"'
-    return response
+    return foto_antwoord(f.bestand, bestandsnaam=f"foto-{f.melding_id}-{f.pk}.jpg")
 
 
 def _inzage_criteria(request) -> tuple[InzageFilterForm, dict]:

@@ -15,6 +15,9 @@ from config.celery import app as celery_app
 from integrations.geocoding import get_geocoder
 from tests.fakes.pdok import FakePDOK
 
+# The actions' users, organisations and proposal helper (tests/acties/fixtures.py), for every package.
+pytest_plugins = ["tests.acties.fixtures"]
+
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 

@@ -1,7 +1,7 @@
 from django import template
 
 from accounts.access import mag_inzage_lezen
-from accounts.roles import mag_coordinatie_zien, mag_triageren
+from accounts.roles import mag_coordinatie_zien, mag_partner_portaal, mag_triageren
 from accounts.tweefactor import tweede_stap
 
 register = template.Library()
@@ -22,3 +22,8 @@ def mag_triage(user) -> bool:
 @register.filter
 def mag_inzage(user) -> bool:
     return mag_inzage_lezen(user) and tweede_stap(user) is None
+
+
+@register.filter
+def mag_partner(user) -> bool:
+    return mag_partner_portaal(user) and tweede_stap(user) is None

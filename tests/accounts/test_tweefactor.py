@@ -268,8 +268,8 @@ def test_demo_logins_zijn_vrijgesteld_en_echte_accounts_niet(client):
     assert wachtwoord(client, "coordinator")["Location"] == "/coordinatie/"
     assert client.get("/coordinatie/").status_code == 200
     client.post("/account/uitloggen/")
-    assert wachtwoord(client, "partner-ymere")["Location"] == "/account/"
-    assert client.get("/account/").status_code == 200
+    assert wachtwoord(client, "partner-ymere")["Location"] == "/partner/"
+    assert client.get("/partner/").status_code == 200
     client.post("/account/uitloggen/")
     # a real account does not
     maak_gebruiker(Rol.COORDINATOR, "echt")

@@ -21,7 +21,7 @@ def afronden(actie, coordinator, partner, org):
     actie_transition(actie=actie, naar="afgerond", actor=partner, uitkomst="uitgevoerd", uitkomst_tekst=UITKOMST)
 
 
-def test_zoeklicht_notitie_bereikt_de_melder_nooit(voorstel, coordinator, partners, org):
+def test_zoeklicht_notitie_bereikt_de_melder_nooit(client, voorstel, coordinator, partners, org):
     nieuw, in_behandeling = MeldingFactory(locatie_type_id="spookwoning"), MeldingFactory(locatie_type_id="woning")
     melding_transition(melding=in_behandeling, naar="in_behandeling", actor=coordinator)
     actie = voorstel("adresonderzoek", meldingen=[nieuw, in_behandeling], punt=nieuw.locatie)
@@ -35,6 +35,12 @@ def test_zoeklicht_notitie_bereikt_de_melder_nooit(voorstel, coordinator, partne
     alle_teksten = " ".join(MeldingEvent.objects.values_list("toelichting", flat=True))
     assert "huur" not in alle_teksten
     assert "Negen" not in alle_teksten
+    # and what the reporter reads (the status API with the meldcode) says only that it was handled
+    for melding in (nieuw, in_behandeling):
+        antwoord = client.get(f"/api/v1/meldingen/{melding.meldcode}/status")
+        assert antwoord.status_code == 200
+        assert "afgehandeld" in antwoord.content.decode()
+        assert "huur" not in antwoord.content.decode()
 
 
 def test_buiten_zoeklicht_gaat_de_notitie_mee(voorstel, coordinator, partners, org):

@@ -63,6 +63,11 @@ def gebruikers(*rollen_en_namen):
 def opruimen(namen) -> None:
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE coordinatie_inzage")
+        # Actions point at hotspots and meldingen (PROTECT) and their history is append-only.
+        cursor.execute(
+            "TRUNCATE acties_actieinzage, acties_actiefoto, acties_actieevent, acties_actie_meldingen, "
+            "acties_actie_deelnemers, acties_actie, outbox_handledevent, outbox_event CASCADE"
+        )
     Notitie.objects.all().delete()
     HotspotMelding.objects.all().delete()
     HotspotScore.objects.all().delete()

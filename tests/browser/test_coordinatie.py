@@ -89,9 +89,12 @@ def test_coordinator_filtert_triageert_en_opent_een_hotspot(page, app_server, st
     vlak.first.wait_for()
     assert vlak.count() == 1
     vlak.first.dispatch_event("click")
-    link = page.locator(".leaflet-popup-content a")
+    link = page.locator(".leaflet-popup-content a").first
     assert link.inner_text() == f"Hotspot {stad['hotspot'].pk}"
     assert link.get_attribute("href") == f"/coordinatie/hotspots/{stad['hotspot'].pk}/"
+    # and offers an action at it (issue 13)
+    voorstel = page.locator(".leaflet-popup-content").get_by_role("link", name="Actie voorstellen")
+    assert voorstel.get_attribute("href") == f"/coordinatie/acties/nieuw/?hotspot={stad['hotspot'].pk}"
     # and the URL alone reproduces the view
     gedeeld = page.url
     page.goto(gedeeld)
@@ -191,7 +194,8 @@ def test_sneltoetsen_in_de_wachtrij(page, app_server, stad):
     assert Melding.objects.get(pk=tweede.pk).status == "in_behandeling"
     assert Melding.objects.get(pk=eerste.pk).status == "nieuw"
     # and the focus stays in the queue, on the melding now at that place
-    page.wait_for_function(f"() => document.activeElement.id === 'melding-{eerste.pk}'")
+    # (while the new page is still parsing there is no active element yet: wait, do not throw)
+    page.wait_for_function(f"() => document.activeElement?.id === 'melding-{eerste.pk}'")
 
 
 def test_zonder_javascript_werken_filter_en_wachtrij(page_without_js, app_server, stad):

@@ -32,11 +32,12 @@ def test_login_volgt_next_maar_nooit_naar_een_andere_site(client):
     assert response["Location"] == "/coordinatie/"
 
 
-def test_partner_logt_in_maar_ziet_alleen_zijn_eigen_startpagina(client):
+def test_partner_logt_in_en_ziet_alleen_de_tickets_van_zijn_organisatie(client):
     maak_gebruiker(Rol.PARTNER, "ymere-user")
     response = inloggen(client, "ymere-user", WACHTWOORD)
-    assert response["Location"] == "/account/"
-    assert "Ymere" in client.get("/account/").content.decode()
+    assert response["Location"] == "/partner/"
+    assert "Ymere" in client.get("/partner/").content.decode()
+    assert client.get("/account/")["Location"] == "/partner/"
     assert client.get("/coordinatie/").status_code == 403
 
 

@@ -24,10 +24,13 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
+from django.utils import timezone
 
 from accounts.models import Organisatie
 from accounts.roles import Rol
 from accounts.services import gebruiker_zetten
+from acties.models import ActieFoto, ActieType
+from acties.services import actie_transition, actie_voorstellen
 from meldingen.models import MeldingFoto
 from tests.factories import HotspotFactory, MeldingFactory
 from tests.fakes.tegels import PNG, FakeTegels
@@ -67,6 +70,10 @@ NIEMAND = frozenset()
 # How a subject without the right is sent away.
 LOGIN = "login"  # the app's pages: anonymous → 302 to /account/inloggen/, logged in → 403
 API = "api"  # DRF: 403 for anonymous and logged in alike (session auth has no WWW-Authenticate)
+# The partner portal's tickets: an organisation's own only. A partner of another organisation gets 404
+# (an id says nothing about what exists), anonymous visitors the login, every other account 403.
+PARTNER_404 = "partner-404"
+PARTNERS = frozenset({PARTNER_A, PARTNER_B})
 # The Django admin: everyone without is_staff → 302 to /beheer/login/; staff without the model
 # permission → 403.
 BEHEER_LOGIN = "beheer-login"
@@ -138,6 +145,52 @@ REGELS: dict[str, Regel] = {
     "coordinatie:bulk": Regel("staf: triage-rollen (POST)", TRIAGE, methode="POST", ok=frozenset({302})),
     "coordinatie:foto": Regel(
         "staf: wie zaken behandelt (geen auditor)", TRIAGE, params=lambda o: {"pk": str(o.foto.pk)}
+    ),
+    # Actions (issue 13): the coordination roles read, the triage roles act; photos as the reporters'.
+    "coordinatie:acties": Regel("staf: coordinatie-rollen", COORDINATIE),
+    "coordinatie:actie_nieuw": Regel("staf: triage-rollen", TRIAGE, ok=frozenset({302})),  # no target: back
+    "coordinatie:actie": Regel("staf: coordinatie-rollen", COORDINATIE, params=lambda o: {"pk": str(o.actie.pk)}),
+    "coordinatie:actie_stap": Regel(
+        "staf: triage-rollen (POST)",
+        TRIAGE,
+        methode="POST",
+        ok=frozenset({302}),
+        params=lambda o: {"pk": str(o.actie.pk)},
+    ),
+    "coordinatie:actie_meldingen_afsluiten": Regel(
+        "staf: triage-rollen (POST)",
+        TRIAGE,
+        methode="POST",
+        ok=frozenset({302}),
+        params=lambda o: {"pk": str(o.actie.pk)},
+    ),
+    "coordinatie:actie_foto": Regel(
+        "staf: wie zaken behandelt (geen auditor)", TRIAGE, params=lambda o: {"pk": str(o.actie_foto.pk)}
+    ),
+    # The partner portal: partner accounts only; a ticket only to its own organisation (A here).
+    "partner:lijst": Regel("partners: de eigen tickets", PARTNERS),
+    "partner:ticket": Regel(
+        "partner: alleen de eigen organisatie",
+        frozenset({PARTNER_A}),
+        weg=PARTNER_404,
+        params=lambda o: {"pk": str(o.actie.pk)},
+    ),
+    # An empty form is the partner's error (400); nobody else gets as far.
+    "partner:stap": Regel(
+        "partner: alleen de eigen organisatie (POST)",
+        frozenset({PARTNER_A}),
+        weg=PARTNER_404,
+        methode="POST",
+        ok=frozenset({400}),
+        params=lambda o: {"pk": str(o.actie.pk)},
+    ),
+    "partner:voortgang": Regel(
+        "partner: alleen de eigen organisatie (POST)",
+        frozenset({PARTNER_A}),
+        weg=PARTNER_404,
+        methode="POST",
+        ok=frozenset({302, 400}),
+        params=lambda o: {"pk": str(o.actie.pk)},
     ),
     "coordinatie:inzage": Regel("auditor en admin", INZAGE),
     "coordinatie:inzage-export": Regel("auditor en admin", INZAGE),
@@ -287,6 +340,8 @@ class Objecten:
     hotspot: object
     foto: object
     gebruikers: dict[str, object] = field(default_factory=dict)
+    actie: object = None
+    actie_foto: object = None
 
 
 def _maak_gebruikers() -> dict[str, object]:
@@ -313,7 +368,27 @@ def objecten() -> Objecten:
     melding = MeldingFactory()
     foto = MeldingFoto(melding=melding, breedte=1, hoogte=1)
     foto.bestand.save("matrix.png", ContentFile(PNG), save=True)
-    return Objecten(melding=melding, hotspot=HotspotFactory(), foto=foto, gebruikers=_maak_gebruikers())
+    gebruikers = _maak_gebruikers()
+    # An action on the melding, assigned to organisation A (partner-a's ticket, not partner-b's).
+    actie = actie_voorstellen(
+        type=ActieType.objects.get(code="buurtschouw"), door=gebruikers[Rol.COORDINATOR], meldingen=[melding]
+    )
+    actie_transition(
+        actie=actie,
+        naar="toegewezen",
+        actor=gebruikers[Rol.COORDINATOR],
+        verantwoordelijke=Organisatie.objects.get(code="org-a"),
+    )
+    actie_foto = ActieFoto(actie=actie, aangemaakt_op=timezone.now())
+    actie_foto.bestand.save("matrix.jpg", ContentFile(PNG), save=True)
+    return Objecten(
+        melding=melding,
+        hotspot=HotspotFactory(),
+        foto=foto,
+        gebruikers=gebruikers,
+        actie=actie,
+        actie_foto=actie_foto,
+    )
 
 
 @pytest.fixture
@@ -357,7 +432,11 @@ def _weggestuurd(regel: Regel, subject: str, response) -> str | None:
         if status == 302 and (BEHEER_LOGIN_URL in locatie or locatie == BEHEER_INDEX):
             return None
         return f"expected 302 to {BEHEER_LOGIN_URL}, got {status} {locatie}"
-    if regel.weg == LOGIN and subject == ANONIEM:
+    if regel.weg == PARTNER_404 and subject in PARTNERS:
+        if status == 404:
+            return None
+        return f"expected 404 (another organisation's ticket), got {status} {locatie}"
+    if regel.weg in (LOGIN, PARTNER_404) and subject == ANONIEM:
         if status == 302 and LOGIN_URL in locatie:
             return None
         return f"expected 302 to {LOGIN_URL}, got {status} {locatie}"

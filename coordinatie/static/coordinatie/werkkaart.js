@@ -154,6 +154,7 @@
             var a = el("a", p.meldcode);
             if (id > 0) { a.href = "/coordinatie/meldingen/" + id + "/"; }
             div.appendChild(a);
+            if (id > 0) { div.appendChild(actieLink("meldingen=" + id)); }
             div.appendChild(el("p", (statussen[p.status] || p.status) + " · " + (p.locatie_type || "") + " · " + (p.kanaal || "")));
             if (p.observed_at) { div.appendChild(el("p", String(p.observed_at).slice(0, 10))); }
             return div;
@@ -161,6 +162,15 @@
           cm.addTo(meldingenLaag);
         }
       });
+    }
+
+    // "Actie voorstellen" from a popup: the proposal form with the hotspot or the melding as target.
+    function actieLink(query) {
+      var p = el("p");
+      var a = el("a", t.actieVoorstellen);
+      a.href = t.actieUrl + "?" + query;
+      p.appendChild(a);
+      return p;
     }
 
     function hotspotsTekenen(data) {
@@ -181,6 +191,7 @@
             var a = el("a", t.hotspot + " " + (id > 0 ? id : ""));
             if (id > 0) { a.href = "/coordinatie/hotspots/" + id + "/"; }
             div.appendChild(a);
+            if (id > 0 && p.status !== "opgelost") { div.appendChild(actieLink("hotspot=" + id)); }
             div.appendChild(el("p", t.score + " " + Number(p.score || 0).toFixed(2) + " · " + (p.meldingen || 0) + " " + t.aantal));
             div.appendChild(el("p", t.status + ": " + (p.status || "") + " · " + t.trend + ": " + (p.trend || "")));
             return div;

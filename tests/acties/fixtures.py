@@ -1,4 +1,5 @@
-"""Accounts of every role and helpers to build actions through the services (real PostGIS)."""
+"""Accounts of every role and helpers to build actions through the services (real PostGIS); registered
+for the whole suite in tests/conftest.py (pytest_plugins), so coordinatie and partner tests use them too."""
 
 import pytest
 
