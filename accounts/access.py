@@ -36,7 +36,13 @@ def mag_inzage_lezen(user) -> bool:
     return mag_coordinatie_zien(user) and heeft_rol(user, Rol.AUDITOR, Rol.ADMIN)
 
 
+def mag_goedkeuren(user) -> bool:
+    """The four-eyes approval of actions: the approver and the administrator."""
+    return mag_triageren(user) and heeft_rol(user, Rol.APPROVER, Rol.ADMIN)
+
+
 coordinatie_vereist = rol_vereist(mag_coordinatie_zien)
+goedkeuren_vereist = rol_vereist(mag_goedkeuren)
 triage_vereist = rol_vereist(mag_triageren)
 inzage_vereist = rol_vereist(mag_inzage_lezen)
 partner_vereist = rol_vereist(mag_partner_portaal)

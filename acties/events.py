@@ -8,3 +8,8 @@ ACTIE_VOORGESTELD = "actie.voorgesteld"
 # An action changed status (actie_transition). data: {"van", "naar", "actie_event_id", "organisatie"}
 # ("organisatie" is the responsible organisation's code after the change, or "").
 ACTIE_STATUS_GEWIJZIGD = "actie.status_gewijzigd"
+# A deadline of the responsible organisation is near (acties_termijnen_bewaken). data: {"soort", "deadline",
+# "organisatie", "signaal_id"}
+ACTIE_HERINNERING = "actie.herinnering"
+# A deadline passed: acceptance or completion is overdue, for the coordinators. data: as above
+ACTIE_ESCALATIE = "actie.escalatie"

@@ -143,6 +143,11 @@ class Actie(models.Model):
     adres = models.CharField(_("adres"), max_length=200, blank=True)
     bag_id = models.CharField(_("BAG-id"), max_length=16, blank=True)
     punt = models.PointField(srid=RD_SRID, null=True, blank=True)
+    # Where the action is, for the lists' stadsdeel filter: the hotspot's buurt, else the address's,
+    # else the first linked melding's (set at proposal and when the hotspot follows a merge).
+    buurt = models.ForeignKey(
+        "meldingen.Buurt", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("buurt")
+    )
     # Copied at the first assignment and never changed after: hotspot polygons change at every
     # recompute, the effect measures need the area as it was when the partner was asked to act.
     doelgebied = models.MultiPolygonField(srid=RD_SRID, null=True, blank=True)
@@ -181,7 +186,12 @@ class Actie(models.Model):
         verbose_name = _("actie")
         verbose_name_plural = _("acties")
         ordering = ["-aangemaakt_op", "-id"]
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["-aangemaakt_op", "-id"], name="actie_nieuwste"),
+            # The lists' default order (earliest deadline first, NULLs last as a btree keeps them).
+            models.Index(fields=["deadline_afronden", "id"], name="actie_deadline"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status=ActieStatus.AFGEROND) | ~models.Q(uitkomst=""),
@@ -271,3 +281,62 @@ class ActieInzage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gebruikersnaam} → {self.actie_ids[:5]} ({self.tijdstip:%Y-%m-%d %H:%M})"
+
+
+class BevestigingWijze(models.TextChoices):
+    TER_PLAATSE = "ter_plaatse", _("Zelf ter plaatse gezien")
+    TELEFOON = "telefoon", _("Telefonisch bevestigd door een bekende bron")
+    PARTNER = "partner", _("Bevestigd door een partner (politie, handhaving, corporatie)")
+    DOSSIER = "dossier", _("Blijkt uit een bestaand dossier")
+
+
+class ActieBevestiging(models.Model):
+    """A staff member's confirmation that what the reports say about a dwelling is real (who, when, how):
+    the alternative to two independent reports before an action on a home is assigned (issue 14).
+    Append-only; the name is copied so the row outlives the account."""
+
+    actie = models.ForeignKey(Actie, on_delete=models.PROTECT, related_name="bevestigingen")
+    door = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    door_naam = models.CharField(_("door"), max_length=150)
+    tijdstip = models.DateTimeField(_("tijdstip"))
+    wijze = models.CharField(_("hoe"), max_length=20, choices=BevestigingWijze.choices)
+    toelichting = models.TextField(_("toelichting"), max_length=1000)
+
+    class Meta:
+        verbose_name = _("bevestiging door een medewerker")
+        verbose_name_plural = _("bevestigingen door medewerkers")
+        ordering = ["tijdstip", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.actie_id}: {self.get_wijze_display()} ({self.door_naam})"
+
+
+class SignaalSoort(models.TextChoices):
+    HERINNERING_ACCEPTEREN = "herinnering_accepteren", _("Herinnering: accepteren")
+    HERINNERING_AFRONDEN = "herinnering_afronden", _("Herinnering: afronden")
+    ESCALATIE_ACCEPTEREN = "escalatie_accepteren", _("Te laat: niet geaccepteerd")
+    ESCALATIE_AFRONDEN = "escalatie_afronden", _("Te laat: niet afgerond")
+
+
+class ActieSignaal(models.Model):
+    """A service-level reminder (before a deadline, to the responsible organisation) or escalation
+    (after it, to the coordinators), recorded once per action, kind and deadline: a reassignment sets
+    new deadlines and so earns new reminders. Each row is also an outbox event (`actie.herinnering`,
+    `actie.escalatie`) that issue 15's e-mail, SMS and webhooks hang on. Append-only."""
+
+    actie = models.ForeignKey(Actie, on_delete=models.PROTECT, related_name="signalen")
+    soort = models.CharField(max_length=30, choices=SignaalSoort.choices)
+    deadline = models.DateTimeField()
+    organisatie = models.ForeignKey(Organisatie, null=True, on_delete=models.PROTECT, related_name="+")
+    aangemaakt_op = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("termijnsignaal")
+        verbose_name_plural = _("termijnsignalen")
+        ordering = ["-aangemaakt_op", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["actie", "soort", "deadline"], name="actiesignaal_eenmaal"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actie_id}: {self.soort} ({self.deadline:%Y-%m-%d %H:%M})"

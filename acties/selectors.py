@@ -11,15 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, F, OrderBy, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisatie
 from accounts.selectors import organisatie_ids_van, organisaties_actief
 from meldingen.models import Melding
-from meldingen.selectors import locatie_type_labels, waarneming_labels
+from meldingen.selectors import bronnen_groeperen, locatie_type_labels, meldingen_bron_gegevens, waarneming_labels
 
-from .models import Actie, ActieEvent, ActieFoto, ActieType, Convenant
+from .models import Actie, ActieBevestiging, ActieEvent, ActieFoto, ActieSignaal, ActieType, Convenant
 from .workflow import BIJ_PARTNER, GESLOTEN, OPEN, ActieStatus, MelderInformatie, ZichtbaarVeld
 
 # Places of a melding that make an address target a dwelling (issue 13, the dwelling rule).
@@ -38,6 +39,45 @@ def actie_richt_zich_op_woning(actie: Actie) -> bool:
     return actie.meldingen.filter(locatie_type_id__in=WONING_LOCATIE_TYPES).exists()
 
 
+# Issue 14's safeguard: an action on a dwelling needs this many independent reports, or a recorded
+# confirmation by a staff member, before it is assigned.
+MIN_ONAFHANKELIJK = 2
+
+
+@dataclass(frozen=True)
+class Onderbouwing:
+    """How well the reports behind an action stand: independent sources and staff confirmations."""
+
+    bronnen: int
+    bevestigd: bool
+
+    @property
+    def voldoende(self) -> bool:
+        return self.bevestigd or self.bronnen >= MIN_ONAFHANKELIJK
+
+
+def actie_onderbouwing(actie: Actie) -> Onderbouwing:
+    return acties_onderbouwing([actie.pk])[actie.pk]
+
+
+def acties_onderbouwing(actie_ids: list[int]) -> dict[int, Onderbouwing]:
+    """Per action, its independent sources and whether staff confirmed it: three queries for any number
+    of actions (the approver's queue)."""
+    paren = list(Actie.meldingen.through.objects.filter(actie_id__in=actie_ids).values_list("actie_id", "melding_id"))
+    gegevens = meldingen_bron_gegevens(ids={m for _a, m in paren})
+    per_actie: dict[int, list[tuple[int, str, datetime]]] = {a: [] for a in actie_ids}
+    for actie_id, melding_id in paren:
+        if melding_id in gegevens:
+            per_actie[actie_id].append((melding_id, *gegevens[melding_id]))
+    bevestigd = set(
+        ActieBevestiging.objects.filter(actie_id__in=actie_ids).values_list("actie_id", flat=True).distinct()
+    )
+    return {
+        a: Onderbouwing(bronnen=len(bronnen_groeperen(rijen)), bevestigd=a in bevestigd)
+        for a, rijen in per_actie.items()
+    }
+
+
 def meldingen_richten_zich_op_woning(meldingen) -> bool:
     """The same rule before the action exists (the proposal form): any of these meldingen at a home."""
     return any(m.locatie_type_id in WONING_LOCATIE_TYPES for m in meldingen)
@@ -53,10 +93,11 @@ def acties_voor_organisatie(organisatie: Organisatie) -> QuerySet[Actie]:
     partner was asked to act (a proposal or an action waiting for approval is not a ticket yet; a
     cancelled one stays visible if it had been assigned)."""
     bij_partner = Q(status__in=BIJ_PARTNER) | Q(status=ActieStatus.GEANNULEERD, toegewezen_op__isnull=False)
+    # A subquery rather than a join on the participants: no DISTINCT over every column (10,000 actions).
+    deelnemend = Actie.deelnemers.through.objects.filter(organisatie_id=organisatie.pk).values("actie_id")
     return (
         Actie.objects.filter(bij_partner)
-        .filter(Q(verantwoordelijke=organisatie) | Q(deelnemers=organisatie))
-        .distinct()
+        .filter(Q(verantwoordelijke=organisatie) | Q(pk__in=deelnemend))
         .select_related("type", "convenant", "verantwoordelijke")
     )
 
@@ -107,6 +148,9 @@ class PartnerActie:
     periode: tuple[date, date] | None  # first and last day reports describe
     aantal_meldingen: int | None
     historie: tuple[PartnerHistorie, ...] = ()
+    te_laat: bool = False
+    # The service-level reminders and escalations about it: (label, deadline), oldest first.
+    signalen: tuple[tuple[str, datetime], ...] = ()
 
 
 def _meldingen_van(actie: Actie) -> QuerySet[Melding]:
@@ -148,6 +192,11 @@ def actie_voor_partner(*, actie_id: int, organisatie: Organisatie) -> PartnerAct
 
     return PartnerActie(
         historie=_partner_historie(actie=actie, organisatie=organisatie),
+        te_laat=actie_is_te_laat(actie),
+        signalen=tuple(
+            (str(s.get_soort_display()), s.deadline)
+            for s in actie.signalen.filter(organisatie=organisatie).order_by("aangemaakt_op", "id")
+        ),
         id=actie.pk,
         status=actie.status,
         status_label=str(actie.get_status_display()),
@@ -204,26 +253,46 @@ class PartnerTicketRij:
     deadline_accepteren: datetime | None
     deadline_afronden: datetime | None
     bijgewerkt_op: datetime
+    te_laat: bool = False
 
 
-def partner_tickets(*, organisatie: Organisatie, open: bool = True) -> list[PartnerTicketRij]:
-    """The organisation's open tickets (or the closed ones), the most urgent first."""
-    qs = acties_voor_organisatie(organisatie).filter(status__in=OPEN if open else GESLOTEN)
+@dataclass(frozen=True)
+class PartnerTicketPagina:
+    rijen: list[PartnerTicketRij]
+    totaal: int
+    pagina: int
+    paginas: int
+
+
+def partner_tickets(
+    *, organisatie: Organisatie, open: bool = True, pagina: int = 1, per_pagina: int = 50
+) -> PartnerTicketPagina:
+    """One page of the organisation's open tickets (urgent and earliest deadline first) or closed ones
+    (last changed first): a count and one query for the rows."""
+    qs = acties_voor_organisatie(organisatie).filter(status__in=OPEN if open else GESLOTEN).defer("punt", "doelgebied")
     qs = qs.order_by("-urgentie", "deadline_afronden", "id") if open else qs.order_by("-bijgewerkt_op", "-id")
-    return [
+    totaal = qs.count()
+    paginas = max(1, -(-totaal // per_pagina))
+    pagina = min(max(1, pagina), paginas)
+    begin = (pagina - 1) * per_pagina
+    # get_status_display hashes the lazy choices on every call: one dict for the page instead.
+    labels = {code: str(label) for code, label in ActieStatus.choices}
+    rijen = [
         PartnerTicketRij(
             id=a.pk,
             status=a.status,
-            status_label=str(a.get_status_display()),
+            status_label=labels[a.status],
             urgentie=a.urgentie,
             actie_type=a.type.label if ZichtbaarVeld.ACTIE_TYPE in actie_zichtbare_velden(a) else None,
             verantwoordelijk=a.verantwoordelijke_id == organisatie.pk,
             deadline_accepteren=a.deadline_accepteren,
             deadline_afronden=a.deadline_afronden,
             bijgewerkt_op=a.bijgewerkt_op,
+            te_laat=actie_is_te_laat(a),
         )
-        for a in qs[:500]
+        for a in qs[begin : begin + per_pagina]
     ]
+    return PartnerTicketPagina(rijen=rijen, totaal=totaal, pagina=pagina, paginas=paginas)
 
 
 # --- The coordinators' reads --------------------------------------------------------------------------
@@ -245,6 +314,10 @@ def actie_historie(*, actie: Actie) -> QuerySet[ActieEvent]:
 
 def actie_meldingen(*, actie: Actie) -> QuerySet[Melding]:
     return actie.meldingen.order_by("-observed_at", "-id")
+
+
+def actie_bevestigingen(*, actie: Actie) -> QuerySet[ActieBevestiging]:
+    return actie.bevestigingen.order_by("tijdstip", "id")
 
 
 def actie_fotos(*, actie: Actie) -> QuerySet[ActieFoto]:
@@ -269,19 +342,103 @@ def acties_met_historie(*, hotspot_id: int | None = None, melding_id: int | None
     return list(qs.order_by("-aangemaakt_op", "-id")[:100])
 
 
-def acties_overzicht() -> dict[str, list[Actie]]:
-    """The coordinators' overview until issue 14's filtered list: what waits for approval, what is
-    open (urgent and earliest deadline first) and the last closed ones."""
-    qs = Actie.objects.select_related("type", "verantwoordelijke", "hotspot", "voorgesteld_door")
-    return {
-        "wacht_op_akkoord": list(qs.filter(status=ActieStatus.WACHT_OP_AKKOORD).order_by("aangemaakt_op", "id")),
-        "open": list(
-            qs.filter(status__in=OPEN - {ActieStatus.WACHT_OP_AKKOORD}).order_by(
-                "-urgentie", F("deadline_afronden").asc(nulls_last=True), "id"
-            )[:200]
-        ),
-        "gesloten": list(qs.filter(status__in=GESLOTEN).order_by("-bijgewerkt_op", "-id")[:50]),
-    }
+# At a partner with a deadline that has passed: acceptance (while assigned) or completion.
+BIJ_UITVOERDER = (ActieStatus.TOEGEWEZEN, ActieStatus.GEACCEPTEERD, ActieStatus.IN_UITVOERING)
+
+
+def te_laat_q(nu: datetime | None = None) -> Q:
+    nu = nu or timezone.now()
+    return Q(status=ActieStatus.TOEGEWEZEN, deadline_accepteren__lt=nu) | Q(
+        status__in=BIJ_UITVOERDER, deadline_afronden__lt=nu
+    )
+
+
+def acties_te_laat(nu: datetime | None = None) -> QuerySet[Actie]:
+    return Actie.objects.filter(te_laat_q(nu)).order_by("deadline_afronden", "id")
+
+
+def actie_is_te_laat(actie: Actie, nu: datetime | None = None) -> bool:
+    nu = nu or timezone.now()
+    if actie.status == ActieStatus.TOEGEWEZEN and actie.deadline_accepteren and actie.deadline_accepteren < nu:
+        return True
+    afronden = actie.deadline_afronden
+    return actie.status in BIJ_UITVOERDER and afronden is not None and afronden < nu
+
+
+def actie_signalen(*, actie: Actie) -> QuerySet[ActieSignaal]:
+    return actie.signalen.order_by("aangemaakt_op", "id")
+
+
+# Geometry a list row never shows.
+LIJST_ZONDER = (
+    "punt",
+    "doelgebied",
+    "buurt__geometrie",
+    "buurt__wijk__geometrie",
+    "buurt__wijk__stadsdeel__geometrie",
+)
+
+
+@dataclass(frozen=True)
+class ActieFilter:
+    """The coordinators' action list filters, as the URL carries them (coordinatie.forms.ActieFilterForm)."""
+
+    status: str = ""
+    type: str = ""
+    partner: str = ""
+    stadsdeel: str = ""
+    urgentie: str = ""
+    te_laat: bool = False
+    sortering: str = "deadline"
+
+
+SORTERINGEN: dict[str, tuple[str | OrderBy, ...]] = {
+    "deadline": (F("deadline_afronden").asc(nulls_last=True), "id"),
+    "nieuwste": ("-aangemaakt_op", "-id"),
+    "oudste": ("aangemaakt_op", "id"),
+    "gewijzigd": ("-bijgewerkt_op", "-id"),
+}
+
+
+def acties_lijst(*, filter: ActieFilter, nu: datetime | None = None) -> QuerySet[Actie]:
+    """Every action that passes the filter, with what a row shows in one query (plus the count)."""
+    qs = (
+        Actie.objects.select_related("type", "verantwoordelijke", "buurt__wijk__stadsdeel")
+        # A row needs names, not shapes: parsing three area polygons and the target area per row was most
+        # of the page's time (bench/acties.py).
+        .defer(*LIJST_ZONDER)
+    ).annotate(te_laat=Case(When(te_laat_q(nu), then=Value(True)), default=Value(False), output_field=BooleanField()))
+    if filter.status == "open":
+        qs = qs.filter(status__in=OPEN)
+    elif filter.status:
+        qs = qs.filter(status=filter.status)
+    if filter.type:
+        qs = qs.filter(type_id=filter.type)
+    if filter.partner:
+        qs = qs.filter(verantwoordelijke_id=filter.partner)
+    if filter.stadsdeel:
+        qs = qs.filter(buurt__wijk__stadsdeel_id=filter.stadsdeel)
+    if filter.urgentie:
+        qs = qs.filter(urgentie=filter.urgentie)
+    if filter.te_laat:
+        qs = qs.filter(te_laat_q(nu))
+    return qs.order_by(*SORTERINGEN.get(filter.sortering, SORTERINGEN["deadline"]))
+
+
+def acties_aantal_wacht_op_akkoord() -> int:
+    return Actie.objects.filter(status=ActieStatus.WACHT_OP_AKKOORD).count()
+
+
+def acties_wacht_op_akkoord(*, aantal: int = 50) -> list[tuple[Actie, Onderbouwing]]:
+    """The approver's queue, oldest first (the first `aantal`), each with the independence of its reports."""
+    acties = list(
+        Actie.objects.filter(status=ActieStatus.WACHT_OP_AKKOORD)
+        .select_related("type", "convenant", "verantwoordelijke", "voorgesteld_door")
+        .defer("punt", "doelgebied")
+        .order_by("aangemaakt_op", "id")[:aantal]
+    )
+    onderbouwing = acties_onderbouwing([a.pk for a in acties])
+    return [(a, onderbouwing[a.pk]) for a in acties]
 
 
 def actie_typen_actief() -> QuerySet[ActieType]:

@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import cast
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.gis.geos import GeometryCollection, GEOSGeometry, MultiPolygon, Point, Polygon
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,23 +24,30 @@ from hotspots.selectors import hotspot_melding_ids, hotspot_polygon
 from hotspots.services import HotspotNietLevend, hotspot_aanpak_openen, hotspot_aanpak_sluiten, hotspot_vergrendelen
 from meldingen.models import RD_SRID, Melding, MeldingEvent
 from meldingen.selectors import meldingen_met_ids
-from meldingen.services import melding_transition, photo_reencode
+from meldingen.services import buurt_for_point, melding_transition, photo_reencode
 from meldingen.validation import validate_photo
 from meldingen.workflow import MeldingStatus
-from outbox.services import event_record
+from outbox.services import event_record, events_record
 
-from .events import ACTIE_STATUS_GEWIJZIGD, ACTIE_VOORGESTELD
+from .events import ACTIE_ESCALATIE, ACTIE_HERINNERING, ACTIE_STATUS_GEWIJZIGD, ACTIE_VOORGESTELD
 from .models import (
     Actie,
+    ActieBevestiging,
     ActieEvent,
     ActieFoto,
     ActieInzage,
     ActieInzageSoort,
     ActieType,
+    BevestigingWijze,
     Convenant,
     ConvenantVeldenWijziging,
 )
-from .selectors import actie_melder_tekst, actie_richt_zich_op_woning, meldingen_richten_zich_op_woning
+from .selectors import (
+    actie_melder_tekst,
+    actie_onderbouwing,
+    actie_richt_zich_op_woning,
+    meldingen_richten_zich_op_woning,
+)
 from .workflow import (
     GESLOTEN,
     OPEN,
@@ -186,7 +194,14 @@ def actie_voorstellen(
     _partijen_controleren(convenant=convenant, verantwoordelijke=verantwoordelijke, deelnemers=deelnemers)
 
     nu = timezone.now()
+    buurt_id = hotspot.buurt_id if hotspot is not None else None
+    if buurt_id is None and punt is not None:
+        buurt = buurt_for_point(punt)
+        buurt_id = buurt.pk if buurt is not None else None
+    if buurt_id is None and meldingen:
+        buurt_id = meldingen[0].buurt_id
     actie = Actie.objects.create(
+        buurt_id=buurt_id,
         type=type,
         convenant=convenant,
         urgentie=urgentie,
@@ -278,9 +293,19 @@ def actie_transition(
             raise ValidationError({"verantwoordelijke": [_("Kies de organisatie die de actie uitvoert.")]})
         deelnemers = list(actie.deelnemers.all()) if deelnemers is None else list(deelnemers)
         _partijen_controleren(convenant=actie.convenant, verantwoordelijke=verantwoordelijke, deelnemers=deelnemers)
-        _woning_controleren(
-            type=actie.type, woning=actie_richt_zich_op_woning(actie), adres=actie.adres, punt=actie.punt
-        )
+        woning = actie_richt_zich_op_woning(actie)
+        _woning_controleren(type=actie.type, woning=woning, adres=actie.adres, punt=actie.punt)
+        if woning and not actie_onderbouwing(actie).voldoende:
+            raise ValidationError(
+                {
+                    "onderbouwing": [
+                        _(
+                            "Deze actie richt zich op een woning. Daarvoor zijn minstens twee onafhankelijke "
+                            "meldingen nodig, of een bevestiging door een medewerker (wie, wanneer, hoe)."
+                        )
+                    ]
+                }
+            )
         actie.verantwoordelijke = verantwoordelijke
         actie.deelnemers.set(deelnemers)
         actie.toegewezen_op = nu
@@ -343,6 +368,31 @@ def _foto_opslaan(*, actie: Actie, data: bytes, door: User, nu: datetime) -> Act
 
 
 @transaction.atomic
+def actie_bevestigen(*, actie: Actie, door: User, wijze: str, toelichting: str) -> ActieBevestiging:
+    """A coordinator records that what the reports say about the dwelling is confirmed, and how: the
+    alternative to two independent reports (issue 14). Who and when are the request's; how and what
+    are required."""
+    if not mag_triageren(door):
+        raise PermissionDenied
+    actie = Actie.objects.select_for_update(of=("self",)).get(pk=actie.pk)
+    if actie.status in GESLOTEN:
+        raise InvalidTransition(actie.status, actie.status)
+    if wijze not in BevestigingWijze.values:
+        raise ValidationError({"wijze": [_("Kies hoe het is bevestigd.")]})
+    toelichting = toelichting.strip()
+    if not toelichting:
+        raise ValidationError({"toelichting": [_("Schrijf wat er is bevestigd en door wie.")]})
+    return ActieBevestiging.objects.create(
+        actie=actie,
+        door=door,
+        door_naam=door.get_username(),
+        tijdstip=timezone.now(),
+        wijze=wijze,
+        toelichting=toelichting[:1000],
+    )
+
+
+@transaction.atomic
 def actie_voortgang_melden(*, actie: Actie, tekst: str, actor: User) -> ActieEvent:
     """The responsible organisation reports progress on an accepted or running action: a history row
     without a status change (from = to), for the coordinators to read."""
@@ -400,8 +450,9 @@ def acties_hotspot_volgen(*, van_id: int, naar_id: int) -> list[ActieEvent]:
     historie = []
     for actie in acties:
         actie.hotspot = doel
+        actie.buurt_id = doel.buurt_id or actie.buurt_id
         actie.bijgewerkt_op = nu
-        actie.save(update_fields=["hotspot", "bijgewerkt_op"])
+        actie.save(update_fields=["hotspot", "buurt", "bijgewerkt_op"])
         historie.append(
             ActieEvent.objects.create(
                 actie=actie,
@@ -463,3 +514,55 @@ def acties_meldingen_afsluiten(*, actie: Actie, notitie: str, actor: User) -> li
             melding_transition(melding=melding, naar=MeldingStatus.AFGEHANDELD, actor=actor, toelichting=toelichting)
         )
     return historie
+
+
+# A reminder goes this long before a deadline (ACTIE_HERINNERING_VOOR_UUR, default one day).
+TERMIJN_SQL = """
+WITH kandidaten AS (
+    SELECT a.id, a.verantwoordelijke_id, s.soort, s.deadline
+    FROM acties_actie a
+    CROSS JOIN LATERAL (VALUES
+        ('herinnering_accepteren', a.deadline_accepteren,
+         a.status = 'toegewezen' AND a.deadline_accepteren > %(nu)s AND a.deadline_accepteren <= %(grens)s),
+        ('escalatie_accepteren', a.deadline_accepteren,
+         a.status = 'toegewezen' AND a.deadline_accepteren <= %(nu)s),
+        ('herinnering_afronden', a.deadline_afronden,
+         a.status IN ('geaccepteerd', 'in_uitvoering')
+         AND a.deadline_afronden > %(nu)s AND a.deadline_afronden <= %(grens)s),
+        ('escalatie_afronden', a.deadline_afronden,
+         a.status IN ('toegewezen', 'geaccepteerd', 'in_uitvoering') AND a.deadline_afronden <= %(nu)s)
+    ) AS s(soort, deadline, geldt)
+    WHERE a.status IN ('toegewezen', 'geaccepteerd', 'in_uitvoering')
+      AND (a.deadline_accepteren <= %(grens)s OR a.deadline_afronden <= %(grens)s)
+      AND s.geldt
+)
+INSERT INTO acties_actiesignaal (actie_id, soort, deadline, organisatie_id, aangemaakt_op)
+SELECT id, soort, deadline, verantwoordelijke_id, %(nu)s FROM kandidaten
+ON CONFLICT (actie_id, soort, deadline) DO NOTHING
+RETURNING id, actie_id, soort, deadline, organisatie_id
+"""
+
+
+@transaction.atomic
+def acties_termijnen_bewaken(*, nu: datetime | None = None, herinnering_voor: timedelta | None = None) -> int:
+    """The service-level sweep (beat, every few minutes): for each action at a partner, a reminder to the
+    responsible organisation when a deadline is near and an escalation to the coordinators once it has
+    passed. One set-based statement; each signal is written once per action, kind and deadline (a
+    unique constraint), so the sweep can run as often as wanted, twice at once included. Returns the
+    number of new signals, each also recorded as an outbox event."""
+    nu = nu or timezone.now()
+    voor = herinnering_voor if herinnering_voor is not None else timedelta(hours=settings.ACTIE_HERINNERING_VOOR_UUR)
+    with connection.cursor() as cursor:
+        cursor.execute(TERMIJN_SQL, {"nu": nu, "grens": nu + voor})
+        nieuw = cursor.fetchall()
+    events_record(
+        events=[
+            (
+                ACTIE_ESCALATIE if soort.startswith("escalatie") else ACTIE_HERINNERING,
+                actie_id,
+                {"soort": soort, "deadline": deadline.isoformat(), "organisatie": org or "", "signaal_id": sid},
+            )
+            for sid, actie_id, soort, deadline, org in nieuw
+        ]
+    )
+    return len(nieuw)

@@ -200,7 +200,15 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 OUTBOX_SWEEP_S = int(env("OUTBOX_SWEEP_S", "60"))
 OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "60"))
 OUTBOX_BEWAAR_DAGEN = int(env("OUTBOX_BEWAAR_DAGEN", "7"))
+# Service levels of actions (issue 14): how long before a deadline the partner is reminded, how often
+# the sweep looks.
+ACTIE_HERINNERING_VOOR_UUR = int(env("ACTIE_HERINNERING_VOOR_UUR", "24"))
+ACTIE_TERMIJNEN_S = int(env("ACTIE_TERMIJNEN_S", str(5 * 60)))
 CELERY_BEAT_SCHEDULE = {
+    "acties-termijnen": {
+        "task": "acties.tasks.acties_termijnen",
+        "schedule": ACTIE_TERMIJNEN_S,
+    },
     "hotspots-recompute": {
         "task": "hotspots.tasks.hotspots_recompute",
         "schedule": 15 * 60,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import coordinatie_vereist, triage_vereist
+from accounts.access import coordinatie_vereist, goedkeuren_vereist, triage_vereist
 from accounts.roles import Rol, heeft_rol, mag_triageren
+from accounts.selectors import organisaties_actief
 from acties import selectors as actie_selectors
 from acties import services as actie_services
 from acties.models import Actie, ActieFoto, ActieInzageSoort, ActieType
@@ -28,8 +30,8 @@ from hotspots.models import Hotspot
 from meldingen import selectors as melding_selectors
 
 from . import services
-from .forms import ActieStapForm, ActieVoorstelForm, MeldingenAfsluitenForm
-from .views import foto_antwoord, foto_bestaat, fotos_vereist
+from .forms import ActieBevestigingForm, ActieFilterForm, ActieStapForm, ActieVoorstelForm, MeldingenAfsluitenForm
+from .views import foto_antwoord, foto_bestaat, fotos_vereist, terug_url
 
 MAX_MELDINGEN = 200
 
@@ -41,10 +43,59 @@ def _actie_of_404(pk: int) -> Actie:
         raise Http404 from None
 
 
+ACTIES_PER_PAGINA = 50
+
+
 @require_GET
 @coordinatie_vereist
 def acties(request):
-    return render(request, "coordinatie/acties.html", {"nav": "acties", **actie_selectors.acties_overzicht()})
+    """Every action, filtered and sorted by the URL (works without JavaScript; a link is the view)."""
+    form = ActieFilterForm(
+        request.GET or None,
+        typen=[(t.code, t.label) for t in actie_selectors.actie_typen_actief()],
+        partners=list(organisaties_actief().order_by("naam").values_list("code", "naam")),
+        stadsdelen=melding_selectors.stadsdeel_keuzes(),
+    )
+    gegevens = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filter = actie_selectors.ActieFilter(
+        **{k: v for k, v in gegevens.items() if v not in (None, "")} | {"te_laat": bool(gegevens.get("te_laat"))}
+    )
+    pagina = Paginator(actie_selectors.acties_lijst(filter=filter), ACTIES_PER_PAGINA).get_page(
+        request.GET.get("pagina")
+    )
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "coordinatie/acties.html",
+        {
+            "nav": "acties",
+            "form": form,
+            "pagina": pagina,
+            "query": query.urlencode(),
+            "wacht_op_akkoord": actie_selectors.acties_aantal_wacht_op_akkoord(),
+        },
+    )
+
+
+@require_GET
+@goedkeuren_vereist
+def akkoord(request):
+    """The approver's queue: actions waiting for the second pair of eyes, oldest first, each with what
+    an approver weighs (type, covenant, target, the reports' independence) and approve / send back.
+    The user's own proposals are listed but cannot be approved by them (four eyes)."""
+    wachtend = actie_selectors.acties_wacht_op_akkoord()
+    return render(
+        request,
+        "coordinatie/akkoord.html",
+        {
+            "nav": "akkoord",
+            "rijen": [
+                {"actie": a, "eigen": a.voorgesteld_door_id == request.user.pk, "onderbouwing": o} for a, o in wachtend
+            ],
+            "totaal": actie_selectors.acties_aantal_wacht_op_akkoord(),
+        },
+    )
 
 
 def _ids(waarden: list[str]) -> list[int]:
@@ -173,6 +224,11 @@ def actie(request, pk: int):
             "wacht_op_ander": a.status == ActieStatus.WACHT_OP_AKKOORD and a.voorgesteld_door_id == request.user.pk,
             "melder_alleen_status": not actie_selectors.actie_melder_mag_uitkomst_horen(a),
             "woning": actie_selectors.actie_richt_zich_op_woning(a),
+            "onderbouwing": actie_selectors.actie_onderbouwing(a),
+            "te_laat": actie_selectors.actie_is_te_laat(a),
+            "signalen": actie_selectors.actie_signalen(actie=a).select_related("organisatie"),
+            "bevestigingen": actie_selectors.actie_bevestigingen(actie=a),
+            "bevestiging_form": ActieBevestigingForm(),
             "S": ActieStatus,
         },
     )
@@ -182,7 +238,7 @@ def actie(request, pk: int):
 @triage_vereist
 def actie_stap(request, pk: int):
     a = _actie_of_404(pk)
-    terug = HttpResponseRedirect(reverse("coordinatie:actie", args=[pk]))
+    terug = HttpResponseRedirect(terug_url(request, reverse("coordinatie:actie", args=[pk])))
     form = ActieStapForm(request.POST, partijen=actie_selectors.convenant_partijen(a.convenant))
     if not form.is_valid():
         fouten_als_berichten(request, form.errors)
@@ -222,6 +278,26 @@ def actie_meldingen_afsluiten(request, pk: int):
         else:
             n = len({e.melding_id for e in historie})
             messages.success(request, _("%(n)s meldingen afgehandeld.") % {"n": n})
+    return HttpResponseRedirect(reverse("coordinatie:actie", args=[pk]))
+
+
+@require_POST
+@triage_vereist
+def actie_bevestigen(request, pk: int):
+    """A staff confirmation of what the reports say about a dwelling (issue 14's safeguard)."""
+    a = _actie_of_404(pk)
+    form = ActieBevestigingForm(request.POST)
+    if not form.is_valid():
+        fouten_als_berichten(request, form.errors)
+    else:
+        try:
+            actie_services.actie_bevestigen(actie=a, door=request.user, **form.cleaned_data)
+        except InvalidTransition:
+            messages.error(request, _("De actie is gesloten; een bevestiging voegt niets meer toe."))
+        except ValidationError as fout:
+            fouten_als_berichten(request, fout)
+        else:
+            messages.success(request, _("De bevestiging is vastgelegd."))
     return HttpResponseRedirect(reverse("coordinatie:actie", args=[pk]))
 
 

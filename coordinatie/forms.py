@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from acties.models import BevestigingWijze
 from acties.workflow import ActieStatus, Urgentie
 from meldingen.selectors import melding_met_code
 from meldingen.workflow import AfwijsReden
@@ -168,3 +169,39 @@ class MeldingenAfsluitenForm(forms.Form):
             "Onder een convenant dat alleen de status toestaat (Zoeklicht) horen melders alleen „afgehandeld”."
         ),
     )
+
+
+class ActieBevestigingForm(forms.Form):
+    wijze = forms.ChoiceField(label=_("Hoe is het bevestigd?"), choices=BevestigingWijze.choices)
+    toelichting = forms.CharField(
+        label=_("Wat is bevestigd, door wie"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ActieFilterForm(forms.Form):
+    """The action list's filters from the query string; an unknown value is an error on its field."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Alle")), ("open", _("Alle open")), *ActieStatus.choices]
+    )
+    type = forms.ChoiceField(label=_("Soort"), required=False)
+    partner = forms.ChoiceField(label=_("Uitvoerder"), required=False)
+    stadsdeel = forms.ChoiceField(label=_("Stadsdeel"), required=False)
+    urgentie = forms.ChoiceField(label=_("Urgentie"), required=False, choices=[("", _("Alle")), *Urgentie.choices])
+    te_laat = forms.BooleanField(label=_("Alleen te laat"), required=False)
+    sortering = forms.ChoiceField(
+        label=_("Sorteren op"),
+        required=False,
+        choices=[
+            ("deadline", _("Eerste deadline")),
+            ("nieuwste", _("Nieuwste eerst")),
+            ("oudste", _("Oudste eerst")),
+            ("gewijzigd", _("Laatst gewijzigd")),
+        ],
+    )
+
+    def __init__(self, *args, typen, partners, stadsdelen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", _("Alle")), *typen]
+        self.fields["partner"].choices = [("", _("Alle")), *partners]
+        self.fields["stadsdeel"].choices = [("", _("Alle")), *stadsdelen]

@@ -11,12 +11,14 @@ urlpatterns = [
     path("hotspots/<int:pk>/", views.hotspot, name="hotspot"),
     path("fotos/<int:pk>/", views.foto, name="foto"),
     path("acties/", acties_views.acties, name="acties"),
+    path("acties/akkoord/", acties_views.akkoord, name="akkoord"),
     path("acties/nieuw/", acties_views.actie_nieuw, name="actie_nieuw"),
     path("acties/<int:pk>/", acties_views.actie, name="actie"),
     path("acties/<int:pk>/stap/", acties_views.actie_stap, name="actie_stap"),
     path(
         "acties/<int:pk>/meldingen-afsluiten/", acties_views.actie_meldingen_afsluiten, name="actie_meldingen_afsluiten"
     ),
+    path("acties/<int:pk>/bevestigen/", acties_views.actie_bevestigen, name="actie_bevestigen"),
     path("acties/fotos/<int:pk>/", acties_views.actie_foto, name="actie_foto"),
     path("inzage/", views.inzage, name="inzage"),
     path("inzage/export.csv", views.inzage_export, name="inzage-export"),

@@ -78,7 +78,7 @@ def _filter_velden(filter: MeldingFilter) -> list[dict]:
     return velden
 
 
-def _terug(request, standaard: str) -> str:
+def terug_url(request, standaard: str) -> str:
     """Where a triage form returns to: the screen with its filter, never another site."""
     volgende = request.POST.get("volgende", "")
     if volgende.startswith("/coordinatie/") and url_has_allowed_host_and_scheme(
@@ -140,7 +140,7 @@ def triage(request, pk: int):
     melding = melding_selectors.melding_met_id(pk=pk)
     if melding is None:
         raise Http404
-    terug = _terug(request, reverse("coordinatie:melding", args=[pk]))
+    terug = terug_url(request, reverse("coordinatie:melding", args=[pk]))
     form = TriageForm(request.POST)
     if not form.is_valid():
         for fouten in form.errors.values():
@@ -158,7 +158,7 @@ def triage(request, pk: int):
 @require_POST
 @triage_vereist
 def bulk(request):
-    terug = _terug(request, reverse("coordinatie:werkscherm"))
+    terug = terug_url(request, reverse("coordinatie:werkscherm"))
     form = BulkForm(request.POST)
     if not form.is_valid():
         for fouten in form.errors.values():

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from accounts.models import Organisatie
 from acties.models import Actie, ActieType
-from acties.services import actie_transition, actie_voorstellen
+from acties.services import actie_bevestigen, actie_transition, actie_voorstellen
 from acties.workflow import ActieStatus as S
 from hotspots.models import Hotspot
 from hotspots.services import hotspot_recompute
@@ -84,11 +84,11 @@ def seed_acties(*, now: datetime):
     for scenario in SCENARIOS:
         if (scenario.adres and not woningen) or (not scenario.adres and not hotspots):
             continue
-        doel = (
-            {"adres": woningen[0].locatie_omschrijving, "punt": woningen.pop(0).locatie, "meldingen": []}
-            if scenario.adres
-            else {"hotspot": hotspots.pop(0)}
-        )
+        if scenario.adres:
+            woning = woningen.pop(0)
+            doel = {"adres": woning.locatie_omschrijving, "punt": woning.locatie, "meldingen": [woning]}
+        else:
+            doel = {"hotspot": hotspots.pop(0)}
         with transaction.atomic():
             actie = actie_voorstellen(
                 type=ActieType.objects.get(code=scenario.type),
@@ -98,6 +98,15 @@ def seed_acties(*, now: datetime):
                 partner_samenvatting=scenario.samenvatting,
                 **doel,
             )
+            if scenario.adres:
+                # One report about a home: the safeguard wants a second source or a staff confirmation
+                # before the action is assigned (issue 14); the demo shows the confirmation.
+                actie_bevestigen(
+                    actie=actie,
+                    door=coordinator,
+                    wijze="partner",
+                    toelichting="De wijkagent bevestigt de aanloop bij dit adres.",
+                )
             partner = gebruikers.get(username=partner_gebruikersnaam(orgs[scenario.verantwoordelijke]))
             for naar in scenario.pad:
                 actor = {S.GOEDGEKEURD: approver}.get(naar, coordinator)

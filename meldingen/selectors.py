@@ -458,3 +458,50 @@ def meldingen_versie() -> str:
         )
         event_id, melding_id = cursor.fetchone()
     return f"{event_id or 0}.{melding_id or 0}"
+
+
+# Reports from one channel filed within this long of the first of a group count as one source (issue 14,
+# the safeguard against malicious reports). The filing hour is the finest time kept (anonymity), so the
+# window is one hour beyond the first report's hour: a burst at 10:58 and 11:02 is one source.
+BRON_VENSTER = dt.timedelta(hours=1)
+
+
+def meldingen_bronnen(*, ids) -> list[list[int]]:
+    """The independent sources among these meldingen: groups of melding ids, one group per source.
+
+    Two reports are not independent when they came through the same channel within BRON_VENSTER of the
+    first report of their group (a burst of SMS or form posts from one person). Rejected meldingen
+    (spam, not dealing) and duplicates are no source of their own. Reports through different channels, or an
+    hour or more apart, count as independent: with hours as the finest time kept, that is the most this
+    can tell without keeping what anonymity forbids.
+    """
+    gegevens = meldingen_bron_gegevens(ids=ids)
+    return bronnen_groeperen((pk, kanaal, ontvangen) for pk, (kanaal, ontvangen) in gegevens.items())
+
+
+def meldingen_bron_gegevens(*, ids) -> dict[int, tuple[str, dt.datetime]]:
+    """What independence is judged on, per counted melding (rejected and duplicates left out): its
+    channel and filing hour. One query for any number of meldingen (the approver's queue)."""
+    rijen = (
+        Melding.objects.filter(pk__in=ids, duplicaat_van__isnull=True)
+        .exclude(status=MeldingStatus.AFGEWEZEN)
+        .values_list("pk", "kanaal", "ontvangen_op")
+    )
+    return {pk: (kanaal, ontvangen) for pk, kanaal, ontvangen in rijen}
+
+
+def bronnen_groeperen(rijen) -> list[list[int]]:
+    """(id, channel, filing hour) rows into sources (see meldingen_bronnen)."""
+    bronnen: list[list[int]] = []
+    begin: tuple[str, dt.datetime] | None = None
+    for pk, kanaal, ontvangen in sorted(rijen, key=lambda r: (r[1], r[2], r[0])):
+        if begin is not None and kanaal == begin[0] and ontvangen - begin[1] <= BRON_VENSTER:
+            bronnen[-1].append(pk)
+        else:
+            bronnen.append([pk])
+            begin = (kanaal, ontvangen)
+    return bronnen
+
+
+def stadsdeel_keuzes() -> list[tuple[str, str]]:
+    return list(Stadsdeel.objects.order_by("naam").values_list("code", "naam"))

@@ -62,10 +62,15 @@ def alleen_uitvoerder(view):
 @require_GET
 @met_organisatie
 def lijst(request, organisatie):
-    open_ = selectors.partner_tickets(organisatie=organisatie, open=True)
-    gesloten = selectors.partner_tickets(organisatie=organisatie, open=False)[:50]
+    pagina = request.GET.get("pagina", "1")
+    open_ = selectors.partner_tickets(
+        organisatie=organisatie, open=True, pagina=int(pagina) if pagina.isdigit() and len(pagina) < 7 else 1
+    )
+    gesloten = selectors.partner_tickets(organisatie=organisatie, open=False, per_pagina=20)
     services.actie_inzage_vastleggen(
-        gebruiker=request.user, actie_ids=[t.id for t in [*open_, *gesloten]], soort=ActieInzageSoort.LIJST
+        gebruiker=request.user,
+        actie_ids=[t.id for t in [*open_.rijen, *gesloten.rijen]],
+        soort=ActieInzageSoort.LIJST,
     )
     return render(
         request,

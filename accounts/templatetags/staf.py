@@ -1,6 +1,6 @@
 from django import template
 
-from accounts.access import mag_inzage_lezen
+from accounts.access import mag_goedkeuren, mag_inzage_lezen
 from accounts.roles import mag_coordinatie_zien, mag_partner_portaal, mag_triageren
 from accounts.tweefactor import tweede_stap
 
@@ -27,3 +27,8 @@ def mag_inzage(user) -> bool:
 @register.filter
 def mag_partner(user) -> bool:
     return mag_partner_portaal(user) and tweede_stap(user) is None
+
+
+@register.filter
+def mag_akkoord(user) -> bool:
+    return mag_goedkeuren(user) and tweede_stap(user) is None

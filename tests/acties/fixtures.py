@@ -53,7 +53,11 @@ def voorstel(coordinator, typen):
             kwargs.setdefault("adres", "Bijlmerplein 1")
             kwargs.setdefault("bag_id", "0363200000000001")
             kwargs.setdefault("punt", rd_point(*BIJLMERPLEIN))
-            kwargs.setdefault("meldingen", [MeldingFactory(locatie_type_id="woning")])
+            # Two independent reports (two channels): the safeguard lets the action be assigned.
+            kwargs.setdefault(
+                "meldingen",
+                [MeldingFactory(locatie_type_id="woning"), MeldingFactory(locatie_type_id="woning", kanaal="sms")],
+            )
         elif "meldingen" not in kwargs and "adres" not in kwargs:
             kwargs.setdefault("hotspot", HotspotFactory())
         return actie_voorstellen(type=type_, door=kwargs.pop("door", coordinator), **kwargs)

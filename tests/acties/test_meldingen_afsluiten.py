@@ -22,7 +22,8 @@ def afronden(actie, coordinator, partner, org):
 
 
 def test_zoeklicht_notitie_bereikt_de_melder_nooit(client, voorstel, coordinator, partners, org):
-    nieuw, in_behandeling = MeldingFactory(locatie_type_id="spookwoning"), MeldingFactory(locatie_type_id="woning")
+    nieuw = MeldingFactory(locatie_type_id="spookwoning")
+    in_behandeling = MeldingFactory(locatie_type_id="woning", kanaal="sms")  # a second, independent source
     melding_transition(melding=in_behandeling, naar="in_behandeling", actor=coordinator)
     actie = voorstel("adresonderzoek", meldingen=[nieuw, in_behandeling], punt=nieuw.locatie)
     afronden(actie, coordinator, partners["zoeklicht"], org["zoeklicht"])

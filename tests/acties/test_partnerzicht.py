@@ -31,9 +31,13 @@ GEVALLEN = {
 
 def _geplante_meldingen(locatie_type="woning"):
     meldingen = []
-    for _i in range(3):
+    for i in range(3):
+        # web, sms, web: two independent sources, enough for an action on a home (issue 14)
         melding = MeldingFactory(
-            omschrijving=GEHEIM_TEKST, locatie_omschrijving=GEHEIM_LOCATIE, locatie_type_id=locatie_type
+            omschrijving=GEHEIM_TEKST,
+            locatie_omschrijving=GEHEIM_LOCATIE,
+            locatie_type_id=locatie_type,
+            kanaal="sms" if i == 1 else "web",
         )
         foto = MeldingFoto(melding=melding, breedte=1, hoogte=1)
         foto.bestand.save("geheim.png", ContentFile(PNG), save=True)

@@ -26,7 +26,8 @@ def _client(user) -> Client:
 
 @pytest.fixture
 def hotspot():
-    leden = [MeldingFactory() for _i in range(3)]
+    # web, sms, web: two independent sources (issue 14's safeguard for actions on a home)
+    leden = [MeldingFactory(kanaal="sms" if i == 1 else "web") for i in range(3)]
     h = HotspotFactory(polygon=leden[0].locatie.buffer(80), status="actief", aantal_meldingen=3)
     h.meldingen.add(*leden)
     return h
@@ -222,3 +223,67 @@ def test_foto_van_de_partner_alleen_voor_wie_zaken_behandelt(coordinator, typen,
     assert antwoord.status_code == 200
     assert antwoord["Cache-Control"] == "private, no-store"
     assert ActieInzage.objects.get(soort="foto").actie_ids == [actie.pk]
+
+
+def test_onderbouwing_en_bevestiging_op_de_actiepagina(coordinator, typen, org):
+    melding = MeldingFactory(locatie_type_id="woning")
+    actie = actie_voorstellen(
+        type=typen["huurmaatregel"],
+        door=coordinator,
+        meldingen=[melding],
+        adres="Bijlmerplein 1",
+        punt=melding.locatie,
+        verantwoordelijke=org["ymere"],
+    )
+    c = _client(coordinator)
+    pagina = c.get(reverse("coordinatie:actie", args=[actie.pk])).content.decode()
+    assert "1 onafhankelijke melding." in pagina
+    assert "Nodig voor toewijzen" in pagina
+    # assigning is refused with the reason on the page
+    c.post(reverse("coordinatie:actie_stap", args=[actie.pk]), {"naar": "toegewezen", "verantwoordelijke": "ymere"})
+    assert Actie.objects.get(pk=actie.pk).status == "voorgesteld"
+    c.post(
+        reverse("coordinatie:actie_bevestigen", args=[actie.pk]),
+        {"wijze": "ter_plaatse", "toelichting": "Zelf gezien op 2 december, 21 uur."},
+    )
+    pagina = c.get(reverse("coordinatie:actie", args=[actie.pk])).content.decode()
+    assert "Zelf gezien op 2 december" in pagina
+    c.post(reverse("coordinatie:actie_stap", args=[actie.pk]), {"naar": "toegewezen", "verantwoordelijke": "ymere"})
+    assert Actie.objects.get(pk=actie.pk).status == "toegewezen"
+
+
+def test_wachtrij_van_de_approver(coordinator, approver, typen, hotspot, org):
+    van_ander = actie_voorstellen(
+        type=typen["sluiting_13b"],
+        door=coordinator,
+        hotspot=hotspot,
+        adres="Bijlmerplein 1",
+        punt=hotspot.polygon.centroid,
+        verantwoordelijke=org["politie"],
+    )
+    eigen = actie_voorstellen(
+        type=typen["sluiting_13b"],
+        door=approver,
+        hotspot=hotspot,
+        adres="Bijlmerplein 10",
+        punt=hotspot.polygon.centroid,
+        verantwoordelijke=org["politie"],
+    )
+    actie_transition(actie=van_ander, naar="wacht_op_akkoord", actor=coordinator)
+    actie_transition(actie=eigen, naar="wacht_op_akkoord", actor=approver)
+    assert _client(coordinator).get(reverse("coordinatie:akkoord")).status_code == 403
+
+    a = _client(approver)
+    html = a.get(reverse("coordinatie:akkoord")).content.decode()
+    stap = reverse("coordinatie:actie_stap", args=[van_ander.pk])
+    assert f'action="{stap}"' in html
+    assert f'action="{reverse("coordinatie:actie_stap", args=[eigen.pk])}"' not in html  # four eyes
+    antwoord = a.post(stap, {"naar": "goedgekeurd", "volgende": reverse("coordinatie:akkoord")})
+    assert antwoord.url == reverse("coordinatie:akkoord")
+    assert Actie.objects.get(pk=van_ander.pk).goedgekeurd_door_id == approver.pk
+    # sending back needs a reason; an outside "volgende" is ignored
+    antwoord = a.post(
+        reverse("coordinatie:actie_stap", args=[eigen.pk]), {"naar": "voorgesteld", "volgende": "https://evil.example/"}
+    )
+    assert antwoord.url == reverse("coordinatie:actie", args=[eigen.pk])
+    assert Actie.objects.get(pk=eigen.pk).status == "wacht_op_akkoord"

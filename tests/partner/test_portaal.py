@@ -42,8 +42,14 @@ def _client(user) -> Client:
 
 def _meldingen():
     result = []
-    for _i in range(3):
-        m = MeldingFactory(omschrijving=GEHEIM_TEKST, locatie_omschrijving=GEHEIM_LOCATIE, locatie_type_id="woning")
+    for i in range(3):
+        # web, sms, web: two independent sources, enough for an action on a home (issue 14)
+        m = MeldingFactory(
+            omschrijving=GEHEIM_TEKST,
+            locatie_omschrijving=GEHEIM_LOCATIE,
+            locatie_type_id="woning",
+            kanaal="sms" if i == 1 else "web",
+        )
         foto = MeldingFoto(melding=m, breedte=1, hoogte=1)
         foto.bestand.save("geheim.png", ContentFile(PNG), save=True)
         result.append(m)
@@ -196,3 +202,20 @@ def test_partner_html_toont_nooit_woorden_meldcodes_fotos_of_notities(convenant_
 def test_coordinator_en_gebruiker_zonder_organisatie_komen_er_niet_in(coordinator):
     assert _client(coordinator).get(reverse("partner:lijst")).status_code == 403
     assert Client().get(reverse("partner:lijst")).status_code == 302
+
+
+def test_lijst_in_paginas_van_vijftig(voorstel, coordinator, org, partners):
+    for _i in range(53):
+        actie = voorstel("extra_toezicht", meldingen=[MeldingFactory()])
+        actie_transition(actie=actie, naar="toegewezen", actor=coordinator, verantwoordelijke=org["politie"])
+    client = _client(partners["politie"])
+    eerste = client.get(reverse("partner:lijst"))
+    assert "Open (53)" in eerste.content.decode()
+    assert eerste.content.decode().count("/partner/acties/") == 50
+    tweede = client.get(reverse("partner:lijst"), {"pagina": "2"})
+    assert tweede.content.decode().count("/partner/acties/") == 3
+    # nonsense pages are the first or the last, never an error
+    assert client.get(reverse("partner:lijst"), {"pagina": "x" * 50}).status_code == 200
+    assert client.get(reverse("partner:lijst"), {"pagina": "999"}).content.decode().count("/partner/acties/") == 3
+    # each load is one audit row naming exactly the tickets it showed
+    assert [len(r.actie_ids) for r in ActieInzage.objects.filter(soort="lijst").order_by("id")][:2] == [50, 3]

@@ -148,6 +148,9 @@ REGELS: dict[str, Regel] = {
     ),
     # Actions (issue 13): the coordination roles read, the triage roles act; photos as the reporters'.
     "coordinatie:acties": Regel("staf: coordinatie-rollen", COORDINATIE),
+    "coordinatie:akkoord": Regel(
+        "staf: approver en admin (vier ogen)", frozenset({Rol.APPROVER, Rol.ADMIN, BEHEERDER})
+    ),
     "coordinatie:actie_nieuw": Regel("staf: triage-rollen", TRIAGE, ok=frozenset({302})),  # no target: back
     "coordinatie:actie": Regel("staf: coordinatie-rollen", COORDINATIE, params=lambda o: {"pk": str(o.actie.pk)}),
     "coordinatie:actie_stap": Regel(
@@ -158,6 +161,13 @@ REGELS: dict[str, Regel] = {
         params=lambda o: {"pk": str(o.actie.pk)},
     ),
     "coordinatie:actie_meldingen_afsluiten": Regel(
+        "staf: triage-rollen (POST)",
+        TRIAGE,
+        methode="POST",
+        ok=frozenset({302}),
+        params=lambda o: {"pk": str(o.actie.pk)},
+    ),
+    "coordinatie:actie_bevestigen": Regel(
         "staf: triage-rollen (POST)",
         TRIAGE,
         methode="POST",
