@@ -103,6 +103,7 @@ def werkscherm(request):
     ids = [m.pk for m in pagina.object_list]
     kandidaten = melding_selectors.melding_dubbel_kandidaten(melding_ids=ids)
     hotspots = hotspot_selectors.hotspot_keuzes(meldingen=pagina.object_list)
+    intimidatie = melding_selectors.meldingen_intimidatie(ids=ids)
     services.inzagen_vastleggen(
         meldingen=list(pagina.object_list), gebruiker=request.user, pagina=InzagePagina.WACHTRIJ
     )
@@ -113,6 +114,7 @@ def werkscherm(request):
             "waarnemingen": [labels.get(c, c) for c in m.waarnemingen],
             "kandidaten": kandidaten.get(m.pk, []),
             "hotspots": hotspots.get(m.pk, []),
+            "intimidatie": intimidatie.get(m.pk),
         }
         for m in pagina
     ]
@@ -235,6 +237,7 @@ def melding(request, pk: int):
             "afwijs_redenen": AFWIJS_REDENEN,
             "is_nieuw": m.status == MeldingStatus.NIEUW,
             "acties": actie_selectors.acties_met_historie(melding_id=m.pk),
+            "intimidatie": melding_selectors.meldingen_intimidatie(ids=[m.pk]).get(m.pk),
             "voorstel_query": f"meldingen={m.pk}",
         },
     )

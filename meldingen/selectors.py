@@ -505,3 +505,61 @@ def bronnen_groeperen(rijen) -> list[list[int]]:
 
 def stadsdeel_keuzes() -> list[tuple[str, str]]:
     return list(Stadsdeel.objects.order_by("naam").values_list("code", "naam"))
+
+
+# The harassment flag (issue 14): reports about one spot (within INTIMIDATIE_STRAAL_M, an address and
+# its door) in a short time. Either at least INTIMIDATIE_KANAAL_N through one channel within
+# INTIMIDATIE_KANAAL_VENSTER of each other (one person sending again and again), or at least
+# INTIMIDATIE_TOTAAL_N through any channel within INTIMIDATIE_TOTAAL_VENSTER (a campaign). Filing hours
+# are the finest time kept, so the windows are in whole hours.
+INTIMIDATIE_STRAAL_M = 25
+INTIMIDATIE_KANAAL_N = 3
+INTIMIDATIE_KANAAL_VENSTER = dt.timedelta(hours=2)
+INTIMIDATIE_TOTAAL_N = 5
+INTIMIDATIE_TOTAAL_VENSTER = dt.timedelta(hours=24)
+
+INTIMIDATIE_SQL = """
+SELECT m.id,
+       count(o.id) FILTER (WHERE o.kanaal = m.kanaal AND o.ontvangen_op BETWEEN m.ontvangen_op - %(kanaal_venster)s
+                                                                        AND m.ontvangen_op + %(kanaal_venster)s),
+       count(o.id)
+FROM meldingen_melding m
+JOIN meldingen_melding o
+  ON o.id <> m.id
+ AND ST_DWithin(o.locatie, m.locatie, %(straal)s)
+ AND o.ontvangen_op BETWEEN m.ontvangen_op - %(totaal_venster)s AND m.ontvangen_op + %(totaal_venster)s
+ AND o.status <> 'afgewezen'
+WHERE m.id = ANY(%(ids)s)
+GROUP BY m.id
+"""
+
+
+@dataclass(frozen=True)
+class IntimidatieSignaal:
+    """Reports about the same spot near this one's filing: through its own channel within the short
+    window, and through any channel within the day (this melding included in both)."""
+
+    zelfde_kanaal: int
+    totaal: int
+
+
+def meldingen_intimidatie(*, ids: list[int]) -> dict[int, IntimidatieSignaal]:
+    """The meldingen among `ids` that may be harassment of whoever lives at the spot, one query for a
+    queue page. Only flagged ones are in the result."""
+    if not ids:
+        return {}
+    params: dict[str, object] = {
+        "ids": list(ids),
+        "straal": INTIMIDATIE_STRAAL_M,
+        "kanaal_venster": INTIMIDATIE_KANAAL_VENSTER,
+        "totaal_venster": INTIMIDATIE_TOTAAL_VENSTER,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(INTIMIDATIE_SQL, params)  # type: ignore[arg-type]  # psycopg adapts timedelta
+        rijen = cursor.fetchall()
+    signalen = {}
+    for pk, kanaal, totaal in rijen:
+        signaal = IntimidatieSignaal(zelfde_kanaal=kanaal + 1, totaal=totaal + 1)
+        if signaal.zelfde_kanaal >= INTIMIDATIE_KANAAL_N or signaal.totaal >= INTIMIDATIE_TOTAAL_N:
+            signalen[pk] = signaal
+    return signalen
