@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Case, F, OrderBy, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -256,25 +257,12 @@ class PartnerTicketRij:
     te_laat: bool = False
 
 
-@dataclass(frozen=True)
-class PartnerTicketPagina:
-    rijen: list[PartnerTicketRij]
-    totaal: int
-    pagina: int
-    paginas: int
-
-
-def partner_tickets(
-    *, organisatie: Organisatie, open: bool = True, pagina: int = 1, per_pagina: int = 50
-) -> PartnerTicketPagina:
+def partner_tickets(*, organisatie: Organisatie, open: bool = True, pagina=1, per_pagina: int = 50) -> Page:
     """One page of the organisation's open tickets (urgent and earliest deadline first) or closed ones
-    (last changed first): a count and one query for the rows."""
+    (last changed first), as PartnerTicketRij; any `pagina` (text, out of range) gives a page."""
     qs = acties_voor_organisatie(organisatie).filter(status__in=OPEN if open else GESLOTEN).defer("punt", "doelgebied")
     qs = qs.order_by("-urgentie", "deadline_afronden", "id") if open else qs.order_by("-bijgewerkt_op", "-id")
-    totaal = qs.count()
-    paginas = max(1, -(-totaal // per_pagina))
-    pagina = min(max(1, pagina), paginas)
-    begin = (pagina - 1) * per_pagina
+    pagina_ = Paginator(qs, per_pagina).get_page(pagina)
     # get_status_display hashes the lazy choices on every call: one dict for the page instead.
     labels = {code: str(label) for code, label in ActieStatus.choices}
     rijen = [
@@ -290,9 +278,10 @@ def partner_tickets(
             bijgewerkt_op=a.bijgewerkt_op,
             te_laat=actie_is_te_laat(a),
         )
-        for a in qs[begin : begin + per_pagina]
+        for a in pagina_.object_list
     ]
-    return PartnerTicketPagina(rijen=rijen, totaal=totaal, pagina=pagina, paginas=paginas)
+    # The same page (number, counts, links) over the rows a partner may see instead of the actions.
+    return Page(rijen, pagina_.number, pagina_.paginator)
 
 
 # --- The coordinators' reads --------------------------------------------------------------------------

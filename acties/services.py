@@ -228,11 +228,11 @@ def actie_voorstellen(
     return actie
 
 
-def _mag_stap_zetten(*, actie: Actie, naar: str, actor: User) -> None:
+def _mag_stap_zetten(*, actie: Actie, naar: str, actor: User, organisatie: str | None = None) -> None:
     """Who may make which step: the responsible organisation's users accept, decline, start and
     complete (a participating organisation only reads); the approvers approve; coordinators do the
     rest. A partner account never makes a coordinator's step, nor a coordinator a partner's."""
-    organisatie = organisatie_id_van(actor)
+    organisatie = organisatie if organisatie is not None else organisatie_id_van(actor)
     if naar in PARTNER_STAPPEN:
         if organisatie is None or organisatie != actie.verantwoordelijke_id:
             raise PermissionDenied
@@ -245,6 +245,25 @@ def _mag_stap_zetten(*, actie: Actie, naar: str, actor: User) -> None:
         return
     if not mag_triageren(actor):
         raise PermissionDenied
+
+
+def actie_mogelijke_stappen(*, actie: Actie, actor: User, naar: Iterable[str]) -> list[str]:
+    """Of the statuses `naar`, those the table allows now and `actor` may move the action to: the rules
+    actie_transition enforces, asked beforehand so a page offers only what will be accepted (the
+    reason, the covenant and the dwelling checks still come with the step)."""
+    organisatie = organisatie_id_van(actor) or ""
+    stappen = []
+    for doel in naar:
+        if not is_allowed(actie.status, doel, vier_ogen=actie.type.vier_ogen):
+            continue
+        if doel == ActieStatus.GOEDGEKEURD and actor.pk == actie.voorgesteld_door_id:
+            continue  # four eyes
+        try:
+            _mag_stap_zetten(actie=actie, naar=doel, actor=actor, organisatie=organisatie or None)
+        except PermissionDenied:
+            continue
+        stappen.append(doel)
+    return stappen
 
 
 @transaction.atomic

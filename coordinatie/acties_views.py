@@ -18,12 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import coordinatie_vereist, goedkeuren_vereist, triage_vereist
-from accounts.roles import Rol, heeft_rol, mag_triageren
 from accounts.selectors import organisaties_actief
 from acties import selectors as actie_selectors
 from acties import services as actie_services
 from acties.models import Actie, ActieFoto, ActieInzageSoort, ActieType
-from acties.workflow import ActieStatus, InvalidTransition, is_allowed
+from acties.workflow import ActieStatus, InvalidTransition
 from basis.formulieren import fouten_als_berichten, fouten_op_formulier
 from hotspots import selectors as hotspot_selectors
 from hotspots.models import Hotspot
@@ -176,26 +175,14 @@ def _dag(datum):
     return timezone.make_aware(timezone.datetime(datum.year, datum.month, datum.day))
 
 
-def _mogelijke_stappen(actie: Actie, user) -> list[str]:
-    """The coordinator's and approver's steps the table allows now and the user may make."""
-    if not mag_triageren(user):
-        return []
-    stappen = []
-    for naar in (
-        ActieStatus.WACHT_OP_AKKOORD,
-        ActieStatus.GOEDGEKEURD,
-        ActieStatus.VOORGESTELD,
-        ActieStatus.TOEGEWEZEN,
-        ActieStatus.GEANNULEERD,
-    ):
-        if not is_allowed(actie.status, naar, vier_ogen=actie.type.vier_ogen):
-            continue
-        if naar == ActieStatus.GOEDGEKEURD and (
-            not heeft_rol(user, Rol.APPROVER, Rol.ADMIN) or actie.voorgesteld_door_id == user.pk
-        ):
-            continue
-        stappen.append(naar)
-    return stappen
+# The coordinator's and approver's steps (the partner's are in partner/).
+STAF_STAPPEN = (
+    ActieStatus.WACHT_OP_AKKOORD,
+    ActieStatus.GOEDGEKEURD,
+    ActieStatus.VOORGESTELD,
+    ActieStatus.TOEGEWEZEN,
+    ActieStatus.GEANNULEERD,
+)
 
 
 @require_GET
@@ -203,7 +190,7 @@ def _mogelijke_stappen(actie: Actie, user) -> list[str]:
 def actie(request, pk: int):
     a = _actie_of_404(pk)
     actie_services.actie_inzage_vastleggen(gebruiker=request.user, actie_ids=[a.pk], soort=ActieInzageSoort.ACTIEPAGINA)
-    stappen = _mogelijke_stappen(a, request.user)
+    stappen = actie_services.actie_mogelijke_stappen(actie=a, actor=request.user, naar=STAF_STAPPEN)
     meldingen = list(actie_selectors.actie_meldingen(actie=a))
     return render(
         request,

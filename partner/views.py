@@ -62,14 +62,11 @@ def alleen_uitvoerder(view):
 @require_GET
 @met_organisatie
 def lijst(request, organisatie):
-    pagina = request.GET.get("pagina", "1")
-    open_ = selectors.partner_tickets(
-        organisatie=organisatie, open=True, pagina=int(pagina) if pagina.isdigit() and len(pagina) < 7 else 1
-    )
+    open_ = selectors.partner_tickets(organisatie=organisatie, open=True, pagina=request.GET.get("pagina"))
     gesloten = selectors.partner_tickets(organisatie=organisatie, open=False, per_pagina=20)
     services.actie_inzage_vastleggen(
         gebruiker=request.user,
-        actie_ids=[t.id for t in [*open_.rijen, *gesloten.rijen]],
+        actie_ids=[t.id for t in [*open_.object_list, *gesloten.object_list]],
         soort=ActieInzageSoort.LIJST,
     )
     return render(
