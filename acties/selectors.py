@@ -8,17 +8,23 @@ it at all, so no template can reach them through it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.contrib.gis.db.models import PointField
+from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface, Transform
+from django.contrib.gis.geos import Polygon
 from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Case, F, OrderBy, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisatie
 from accounts.selectors import organisatie_ids_van, organisaties_actief
-from meldingen.models import Melding
+from meldingen.models import RD_SRID, Melding
 from meldingen.selectors import bronnen_groeperen, locatie_type_labels, meldingen_bron_gegevens, waarneming_labels
 
 from .models import Actie, ActieBevestiging, ActieEvent, ActieFoto, ActieSignaal, ActieType, Convenant
@@ -452,3 +458,88 @@ def actie_melder_tekst(actie: Actie, *, notitie: str) -> str:
     if actie.status in OPEN:
         return _("Uw melding is in onderzoek.")
     return _("Uw melding is afgehandeld.")
+
+
+# The map's "Acties" layer (issue 14): open actions, and finished ones for this many days after their
+# last change, so a coordinator sees what was done where without the map filling up with history.
+KAART_AFGEROND_DAGEN = 90
+KAART_MAX = 2000
+
+
+def acties_kaart(
+    *,
+    rd_box: tuple[float, float, float, float] | None = None,
+    stadsdeel: tuple[str, ...] = (),
+    wijk: tuple[str, ...] = (),
+    buurt: tuple[str, ...] = (),
+    nu: datetime | None = None,
+) -> dict:
+    """Actions as a GeoJSON FeatureCollection of WGS84 points, overdue first. An action's point is its
+    address, else a point inside its target area, else inside its hotspot; one with none of these is
+    not on the map. `klasse` is te_laat, open or afgerond, with "overdue" as the lists state it."""
+    nu = nu or timezone.now()
+    qs = (
+        Actie.objects.filter(
+            Q(status__in=OPEN)
+            | Q(status=ActieStatus.AFGEROND, bijgewerkt_op__gte=nu - timedelta(days=KAART_AFGEROND_DAGEN))
+        )
+        .annotate(
+            kaartpunt=Coalesce(
+                "punt",
+                PointOnSurface("doelgebied"),
+                PointOnSurface("hotspot__polygon"),
+                output_field=PointField(srid=RD_SRID),
+            ),
+            te_laat=Case(When(te_laat_q(nu), then=Value(True)), default=Value(False), output_field=BooleanField()),
+        )
+        .filter(kaartpunt__isnull=False)
+    )
+    if rd_box is not None:
+        vak = Polygon.from_bbox(rd_box)
+        vak.srid = RD_SRID
+        qs = qs.filter(kaartpunt__intersects=vak)
+    if buurt:
+        qs = qs.filter(buurt_id__in=buurt)
+    if wijk:
+        qs = qs.filter(buurt__wijk_id__in=wijk)
+    if stadsdeel:
+        qs = qs.filter(buurt__wijk__stadsdeel_id__in=stadsdeel)
+    rijen = (
+        qs.annotate(geo=AsGeoJSON(Transform("kaartpunt", 4326), precision=6))
+        .order_by("-te_laat", F("deadline_afronden").asc(nulls_last=True), "id")
+        .values(
+            "id",
+            "status",
+            "urgentie",
+            "te_laat",
+            "geo",
+            "type__label_nl",
+            "type__label_en",
+            "verantwoordelijke__naam",
+            "deadline_afronden",
+            "hotspot_id",
+        )[:KAART_MAX]
+    )
+    engels = (get_language() or "nl").startswith("en")
+    features = []
+    for r in rijen:
+        klasse = "te_laat" if r["te_laat"] else ("open" if r["status"] in OPEN else "afgerond")
+        features.append(
+            {
+                "type": "Feature",
+                "id": r["id"],
+                "geometry": json.loads(r["geo"]),
+                "properties": {
+                    "id": r["id"],
+                    "klasse": klasse,
+                    "status": r["status"],
+                    "status_label": str(ActieStatus(r["status"]).label),
+                    "type": r["type__label_en"] if engels else r["type__label_nl"],
+                    "partner": r["verantwoordelijke__naam"] or "",
+                    "urgentie": r["urgentie"],
+                    "deadline": r["deadline_afronden"].isoformat() if r["deadline_afronden"] else None,
+                    "hotspot": r["hotspot_id"],
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -48,6 +48,7 @@ def mag_fotos_zien(user) -> bool:
 fotos_vereist = rol_vereist(mag_fotos_zien)
 KAART_MELDINGEN_URL = "/api/v1/kaart/meldingen"
 KAART_HOTSPOTS_URL = "/api/v1/hotspots"
+KAART_ACTIES_URL = "/api/v1/kaart/acties"
 
 
 def _filter_velden(filter: MeldingFilter) -> list[dict]:
@@ -104,6 +105,7 @@ def werkscherm(request):
     kandidaten = melding_selectors.melding_dubbel_kandidaten(melding_ids=ids)
     hotspots = hotspot_selectors.hotspot_keuzes(meldingen=pagina.object_list)
     intimidatie = melding_selectors.meldingen_intimidatie(ids=ids)
+    zelfverraad = melding_selectors.meldingen_zelfverraad(meldingen=pagina.object_list)
     services.inzagen_vastleggen(
         meldingen=list(pagina.object_list), gebruiker=request.user, pagina=InzagePagina.WACHTRIJ
     )
@@ -115,6 +117,7 @@ def werkscherm(request):
             "kandidaten": kandidaten.get(m.pk, []),
             "hotspots": hotspots.get(m.pk, []),
             "intimidatie": intimidatie.get(m.pk),
+            "zelfverraad": zelfverraad.get(m.pk),
         }
         for m in pagina
     ]
@@ -130,7 +133,11 @@ def werkscherm(request):
             "pagina": pagina,
             "items": items,
             "afwijs_redenen": AFWIJS_REDENEN,
-            "kaart_urls": {"meldingen": KAART_MELDINGEN_URL, "hotspots": KAART_HOTSPOTS_URL},
+            "kaart_urls": {
+                "meldingen": KAART_MELDINGEN_URL,
+                "hotspots": KAART_HOTSPOTS_URL,
+                "acties": KAART_ACTIES_URL,
+            },
             "statussen": {k: str(v) for k, v in MeldingStatus.choices},
         },
     )
@@ -238,6 +245,7 @@ def melding(request, pk: int):
             "is_nieuw": m.status == MeldingStatus.NIEUW,
             "acties": actie_selectors.acties_met_historie(melding_id=m.pk),
             "intimidatie": melding_selectors.meldingen_intimidatie(ids=[m.pk]).get(m.pk),
+            "zelfverraad": melding_selectors.meldingen_zelfverraad(meldingen=[m]).get(m.pk),
             "voorstel_query": f"meldingen={m.pk}",
         },
     )

@@ -6,6 +6,7 @@ from PostgreSQL as finished GeoJSON bytes (kaart/selectors.py). See docs/api.md 
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import CoordinatieToegang
+from acties.selectors import acties_kaart
 from hotspots.selectors import hotspots_kaart
 
 from .filters import hotspot_filter_uit_query, melding_filter_uit_query
@@ -53,6 +55,7 @@ _BBOX = OpenApiParameter(
     "bbox", str, description="minlon,minlat,maxlon,maxlat in WGS84. Required from zoom 16; optional (whole city) below."
 )
 _FOUT = OpenApiResponse(OpenApiTypes.OBJECT, 'parameter → list of Dutch messages, e.g. {"bbox": ["…"]}')
+GEBIED_PARAMETERS = ("stadsdeel", "wijk", "buurt")
 _GEEN_TOEGANG = OpenApiResponse(description="not logged in, or not coordinator/approver/auditor/admin")
 
 
@@ -189,19 +192,66 @@ class HotspotsView(APIView):
         },
     )
     def get(self, request):
-        errors: dict[str, list[str]] = {}
-        hotspot_filter = None
-        bbox = rd_box = None
-        try:
-            hotspot_filter = hotspot_filter_uit_query(request.query_params)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-        try:
-            bbox, rd_box = bbox_uit_query(request.query_params)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-        if errors or hotspot_filter is None:
-            return Response(errors, status=400)
-        if bbox is not None and rd_box is None:
-            return _geojson(b'{"type": "FeatureCollection", "features": []}')
-        return _geojson(hotspots_kaart(filter=hotspot_filter, rd_box=rd_box))
+        return _gebiedslaag(
+            request, hotspot_filter_uit_query, lambda f, rd_box: hotspots_kaart(filter=f, rd_box=rd_box)
+        )
+
+
+class ActiesKaartView(APIView):
+    permission_classes = [CoordinatieToegang]
+
+    @extend_schema(
+        operation_id="kaart_acties",
+        summary="Actions on the coordinator map as GeoJSON points (WGS84), overdue first",
+        description=(
+            "Open actions, and finished (afgerond) ones up to 90 days after their last change; cancelled "
+            "actions are left out. An action's point is its address, else a point inside its target "
+            "area, else inside its hotspot; an action with none of these is not on the map. Properties: "
+            "id, klasse (te_laat, open, afgerond), status, status_label, type, partner, urgentie, "
+            "deadline (completion deadline, ISO 8601 or null), hotspot (id or null). At most 2000 "
+            "features. The area filters select actions whose buurt lies in the area." + _LIST_NOTE
+        ),
+        parameters=[
+            OpenApiParameter("stadsdeel", str, description="stadsdeel codes"),
+            OpenApiParameter("wijk", str, description="wijk codes"),
+            OpenApiParameter("buurt", str, description="buurt codes"),
+            OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (WGS84); points inside it"),
+        ],
+        responses={
+            (200, "application/geo+json"): OpenApiResponse(OpenApiTypes.OBJECT, "GeoJSON FeatureCollection"),
+            400: _FOUT,
+            403: _GEEN_TOEGANG,
+        },
+    )
+    def get(self, request):
+        def kaart(gebied, rd_box):
+            return json.dumps(
+                acties_kaart(rd_box=rd_box, stadsdeel=gebied.stadsdeel, wijk=gebied.wijk, buurt=gebied.buurt),
+                ensure_ascii=False,
+            ).encode()
+
+        # The area parameters parse and validate as for hotspots; a hotspot `status` is not one of ours.
+        return _gebiedslaag(
+            request, lambda q: hotspot_filter_uit_query({k: q.getlist(k) for k in GEBIED_PARAMETERS}), kaart
+        )
+
+
+def _gebiedslaag(request, filter_uit_query, kaart) -> HttpResponse:
+    """A layer of an area filter and an optional bbox: both validated together (one 400 naming every bad
+    parameter), an empty collection for a view outside RD's area, else `kaart(filter, rd_box)`'s body."""
+    errors: dict[str, list[str]] = {}
+    gebied = None
+    bbox = rd_box = None
+    try:
+        gebied = filter_uit_query(request.query_params)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        bbox, rd_box = bbox_uit_query(request.query_params)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors or gebied is None:
+        return Response(errors, status=400)
+    if bbox is not None and rd_box is None:
+        return _geojson(b'{"type": "FeatureCollection", "features": []}')
+    return _geojson(kaart(gebied, rd_box))

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -35,6 +36,7 @@ from .models import (
 )
 from .services import meldcode_normalize
 from .workflow import PUBLIC_LABELS, AfwijsReden, MeldingStatus
+from .zelfverraad import Zelfverraad, tekst_zelfverraad
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -562,4 +564,18 @@ def meldingen_intimidatie(*, ids: list[int]) -> dict[int, IntimidatieSignaal]:
         signaal = IntimidatieSignaal(zelfde_kanaal=kanaal + 1, totaal=totaal + 1)
         if signaal.zelfde_kanaal >= INTIMIDATIE_KANAAL_N or signaal.totaal >= INTIMIDATIE_TOTAAL_N:
             signalen[pk] = signaal
+    return signalen
+
+
+def meldingen_zelfverraad(*, meldingen: Iterable[Melding]) -> dict[int, Zelfverraad]:
+    """The meldingen whose free text may reveal their reporter (issue 14), keyed by id; only flagged
+    ones are in the result. Computed on read from the text already loaded: the rules are cheap, change
+    with their examples, and a stored flag would outlive the text's own deletion."""
+    signalen = {}
+    for melding in meldingen:
+        if melding.tekst_verwijderd_op:
+            continue
+        signaal = tekst_zelfverraad(melding.omschrijving, locatie=melding.locatie_omschrijving)
+        if signaal:
+            signalen[melding.pk] = signaal
     return signalen

@@ -140,3 +140,18 @@ def test_van_voorstel_tot_afgehandelde_meldingen(browser, app_server, wereld):
     coord.context.close()
     statussen = set(Melding.objects.filter(pk__in=[m.pk for m in wereld["leden"]]).values_list("status", flat=True))
     assert statussen == {"afgehandeld"}
+
+    # 6. The map's "Acties" layer shows the finished action; its popup leads to the action.
+    coord = new_page(browser)
+    inloggen(coord, base, "b13-coord")
+    coord.goto(f"{base}/coordinatie/#kaart=16/52.31250/4.95300")
+    teken = coord.locator(".actie-icoon--afgerond")
+    teken.first.wait_for()
+    assert "Actie afgerond" in coord.locator(".legenda").inner_text()
+    teken.first.click(force=True)
+    popup = coord.locator(".leaflet-popup-content")
+    assert "Sluiting (13b)" in popup.inner_text()
+    assert "Politie Amsterdam" in popup.inner_text()
+    popup.get_by_role("link", name=f"Actie {actie.pk}: Sluiting (13b)").click()
+    coord.wait_for_url(f"**/coordinatie/acties/{actie.pk}/")
+    coord.context.close()

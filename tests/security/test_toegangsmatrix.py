@@ -206,6 +206,7 @@ REGELS: dict[str, Regel] = {
     "coordinatie:inzage-export": Regel("auditor en admin", INZAGE),
     "api-kaart-meldingen": Regel("staf: coordinatie-rollen", COORDINATIE, weg=API, query="zoom=12"),
     "api-hotspots": Regel("staf: coordinatie-rollen", COORDINATIE, weg=API),
+    "api-kaart-acties": Regel("staf: coordinatie-rollen", COORDINATIE, weg=API),
     # The Django admin: its own pages for staff (the admin role and the superuser "beheerder"); the model
     # pages need model permissions, which only the superuser holds today (the admin group has none).
     # Read-only models answer add/delete with 403 to the superuser too; history of a model without

@@ -10,6 +10,12 @@
     dalend: {color: "#00703c", weight: 3, dashArray: "6 5"}
   };
   var MAX_PAGINAS = 5;
+  // Actions: a square with a sign, so the three kinds differ in shape of the sign as well as in colour.
+  var ACTIE_KLASSEN = {
+    te_laat: {kleur: "#c00000", teken: "!"},
+    open: {kleur: "#004699", teken: "A"},
+    afgerond: {kleur: "#00703c", teken: "\u2713"}
+  };
 
   function json(id) { return JSON.parse(document.getElementById(id).textContent); }
   function el(tag, tekst, cls) {
@@ -42,7 +48,7 @@
     map.getPane("hotspots").style.zIndex = 350;
     var meldingenLaag = L.layerGroup().addTo(map);
     var hotspotLaag = L.layerGroup().addTo(map);
-    var actiesLaag = L.layerGroup().addTo(map);  // actions arrive with issue 6
+    var actiesLaag = L.layerGroup().addTo(map);
     var overlays = {};
     overlays[t.meldingen] = meldingenLaag;
     overlays[t.hotspots] = hotspotLaag;
@@ -87,6 +93,10 @@
         .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
         .then(function (data) { if (mijn === volgnummer) { hotspotsTekenen(data); } })
         .catch(function () { if (mijn === volgnummer) { hotspotLaag.clearLayers(); } });
+      fetch(urls.acties + "?" + hp.toString(), {credentials: "same-origin", headers: {Accept: "application/json"}})
+        .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+        .then(function (data) { if (mijn === volgnummer) { actiesTekenen(data); } })
+        .catch(function () { if (mijn === volgnummer) { actiesLaag.clearLayers(); } });
     }
 
     function meldingenLaden(url, mijn, pagina, eerste) {
@@ -200,6 +210,34 @@
       }).addTo(hotspotLaag);
     }
 
+    function actiesTekenen(data) {
+      actiesLaag.clearLayers();
+      (data.features || []).forEach(function (f) {
+        if (!f.geometry || f.geometry.type !== "Point") { return; }
+        var p = f.properties || {};
+        var klasse = ACTIE_KLASSEN[p.klasse] || ACTIE_KLASSEN.open;
+        var icoon = el("span", klasse.teken, "actie-icoon__teken");
+        icoon.style.background = klasse.kleur;
+        var m = L.marker(L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]), {
+          icon: L.divIcon({html: icoon, className: "actie-icoon actie-icoon--" + (p.klasse || "open"), iconSize: [22, 22]}),
+          keyboard: false, zIndexOffset: 500
+        });
+        m.bindPopup(function () {
+          var div = el("div");
+          var id = parseInt(p.id, 10);
+          var a = el("a", t.actie + " " + (id > 0 ? id : "") + ": " + (p.type || ""));
+          if (id > 0) { a.href = "/coordinatie/acties/" + id + "/"; }
+          div.appendChild(a);
+          var regel = (p.status_label || p.status || "") + (p.partner ? " · " + p.partner : "");
+          div.appendChild(el("p", regel));
+          if (p.deadline) { div.appendChild(el("p", t.afrondenVoor + " " + String(p.deadline).slice(0, 10))); }
+          if (p.klasse === "te_laat") { div.appendChild(el("p", t.teLaat, "te-laat")); }
+          return div;
+        });
+        m.addTo(actiesLaag);
+      });
+    }
+
     var wacht = null;
     map.on("moveend", function () { clearTimeout(wacht); wacht = setTimeout(laden, 200); });
     laden();
@@ -231,6 +269,14 @@
         lijn.style.borderTop = TREND_STIJL[tr].weight + "px " + (TREND_STIJL[tr].dashArray ? "dashed " : "solid ") + TREND_STIJL[tr].color;
         li.appendChild(lijn);
         li.appendChild(document.createTextNode(t[tr]));
+        ul.appendChild(li);
+      });
+      ["te_laat", "open", "afgerond"].forEach(function (k) {
+        var li = el("li");
+        var teken = el("span", ACTIE_KLASSEN[k].teken, "actie-icoon__teken");
+        teken.style.background = ACTIE_KLASSEN[k].kleur;
+        li.appendChild(teken);
+        li.appendChild(document.createTextNode({te_laat: t.actieTeLaat, open: t.actieOpen, afgerond: t.actieAfgerond}[k]));
         ul.appendChild(li);
       });
       div.appendChild(ul);
