@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
-from .models import Actie, ActieEvent, ActieInzage, ActieType, Convenant, ConvenantVeldenWijziging
+from .models import Actie, ActieEvent, ActieInzage, ActieSignaal, ActieType, Convenant, ConvenantVeldenWijziging
 from .services import convenant_velden_wijzigen
 from .workflow import ZichtbaarVeld
 
@@ -154,6 +154,23 @@ class ActieInzageAdmin(AlleenLezenMixin, admin.ModelAdmin):
     search_fields = ("gebruikersnaam",)
     readonly_fields = ("gebruiker", "gebruikersnaam", "organisatie", "actie_ids", "soort", "tijdstip")
     date_hierarchy = "tijdstip"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ActieSignaal)
+class ActieSignaalAdmin(AlleenLezenMixin, admin.ModelAdmin):
+    """Reminders and escalations the service-level sweep wrote (issue 14): a record, read only."""
+
+    list_display = ("aangemaakt_op", "actie", "soort", "deadline", "organisatie")
+    list_filter = ("soort", "organisatie")
+    list_select_related = ("actie", "organisatie")
+    readonly_fields = ("actie", "soort", "deadline", "organisatie", "aangemaakt_op")
+    date_hierarchy = "aangemaakt_op"
 
     def has_add_permission(self, request):
         return False
