@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
 
-from .models import Lidmaatschap, Organisatie, TweeFactorReset, TweeFactorVrijstelling
-from .services import tweefactor_resetten
+from .models import ApiSleutel, Lidmaatschap, Organisatie, TweeFactorReset, TweeFactorVrijstelling
+from .services import api_dienstaccount, tweefactor_resetten
 
 
 @admin.register(Organisatie)
@@ -77,3 +79,43 @@ class GebruikerAdmin(UserAdmin):
             % {"n": n},
             messages.SUCCESS,
         )
+
+
+# The library's own key model is unused: partner keys are ApiSleutel, bound to an organisation.
+admin.site.unregister(APIKey)
+
+
+@admin.register(ApiSleutel)
+class ApiSleutelAdmin(APIKeyModelAdmin):
+    """Make a key for a partner organisation (shown once, after saving), see when each was last used,
+    revoke one (for good). Keys are never deleted: the audit trail names them."""
+
+    list_display = (
+        "prefix",
+        "name",
+        "organisatie",
+        "created",
+        "expiry_date",
+        "_has_expired",
+        "laatst_gebruikt_op",
+        "revoked",
+    )
+    list_filter = ("organisatie", "revoked")
+    list_select_related = ("organisatie",)
+    fields = ("name", "organisatie", "expiry_date", "revoked", "prefix", "gebruiker", "laatst_gebruikt_op", "created")
+
+    def get_readonly_fields(self, request, obj=None):
+        vast = ("prefix", "gebruiker", "laatst_gebruikt_op", "created")
+        if obj is not None:
+            vast += ("organisatie",)  # a key moved to another organisation would see its tickets
+        if obj is not None and obj.revoked:
+            vast += ("name", "revoked", "expiry_date")
+        return vast
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.gebruiker = api_dienstaccount(organisatie=obj.organisatie)
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -9,6 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
 
 
 class OrganisatieSoort(models.TextChoices):
@@ -100,3 +101,38 @@ class TweeFactorReset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.door_naam} → {self.gebruikersnaam} ({self.tijdstip:%Y-%m-%d %H:%M})"
+
+
+class ApiSleutel(AbstractAPIKey):
+    """A partner organisation's key to the partner API (issue 15). The library stores only a hash of
+    the key (sha512; a random 32-character secret needs no slow hash) and a prefix to find it by; the key
+    itself is shown once, when it is made. Requests made with it act as the organisation's service
+    account `gebruiker` (no password, cannot log in), so the partner API goes through the same services
+    and rules as the portal."""
+
+    organisatie = models.ForeignKey(Organisatie, on_delete=models.PROTECT, related_name="api_sleutels")
+    gebruiker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    laatst_gebruikt_op = models.DateTimeField(_("laatst gebruikt op"), null=True, blank=True)
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("API-sleutel")
+        verbose_name_plural = _("API-sleutels")
+
+
+class ApiIdempotentie(models.Model):
+    """The answer given to a POST with an `Idempotency-Key` header, kept so a retry of the same request
+    gets the same answer instead of doing the step twice. A key is per API key; the hash of the
+    method, path and body tells a true retry from a different request under a reused key."""
+
+    sleutel = models.ForeignKey(ApiSleutel, on_delete=models.CASCADE, related_name="+")
+    idempotency_key = models.CharField(max_length=255)
+    verzoek_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    antwoord = models.JSONField(null=True)
+    aangemaakt_op = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sleutel", "idempotency_key"], name="api_idempotentie_eenmaal")]
+
+    def __str__(self) -> str:
+        return f"{self.sleutel_id}: {self.idempotency_key}"

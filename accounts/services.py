@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Lidmaatschap, Organisatie, TweeFactorReset, TweeFactorVrijstelling
+from .models import ApiIdempotentie, ApiSleutel, Lidmaatschap, Organisatie, TweeFactorReset, TweeFactorVrijstelling
 from .roles import ALLE_ROLLEN, Rol
 
 
@@ -110,3 +114,74 @@ def tweefactor_resetten(*, gebruiker: User, door: User) -> TweeFactorReset:
 
 def tweefactor_vrijstellen(*, user: User, reden: str) -> None:
     TweeFactorVrijstelling.objects.update_or_create(user=user, defaults={"reden": reden})
+
+
+# --- Partner API keys (issue 15) -----------------------------------------------------------------------
+
+# Writing the last-used time on every request would make each read a write; once a minute is exact enough
+# for an administrator deciding whether a key is still in use.
+API_LAATST_GEBRUIKT_RESOLUTIE = timedelta(minutes=1)
+
+
+def api_dienstaccount(*, organisatie: Organisatie) -> User:
+    """The organisation's service account for API requests: a partner of `organisatie` without a usable
+    password (it cannot log in), made on first use."""
+    user, created = get_user_model().objects.get_or_create(username=f"api-{organisatie.code}")
+    if created or user.has_usable_password():
+        user.set_unusable_password()
+        user.is_active = True
+        user.save(update_fields=["password", "is_active"])
+    gebruiker_rol_zetten(user=user, rol=Rol.PARTNER, organisatie=organisatie)
+    return user
+
+
+@transaction.atomic
+def api_sleutel_maken(
+    *, organisatie: Organisatie, naam: str, verloopt_op: datetime | None = None
+) -> tuple[ApiSleutel, str]:
+    """A new key for `organisatie`. Returns the row and the key itself, which is shown once and never
+    stored (only its hash)."""
+    if not naam.strip():
+        raise ValidationError({"name": [_("Geef de sleutel een naam.")]})
+    sleutel = ApiSleutel(
+        name=naam.strip()[:50],
+        organisatie=organisatie,
+        gebruiker=api_dienstaccount(organisatie=organisatie),
+        expiry_date=verloopt_op,
+    )
+    key = ApiSleutel.objects.assign_key(sleutel)  # sets the prefix and the hash; the key is not kept
+    sleutel.save()
+    return sleutel, key
+
+
+def api_sleutel_gebruikt(*, sleutel: ApiSleutel, nu: datetime | None = None) -> None:
+    nu = nu or timezone.now()
+    grens = nu - API_LAATST_GEBRUIKT_RESOLUTIE
+    ApiSleutel.objects.filter(pk=sleutel.pk).filter(
+        Q(laatst_gebruikt_op__isnull=True) | Q(laatst_gebruikt_op__lt=grens)
+    ).update(laatst_gebruikt_op=nu)
+
+
+def api_idempotentie_claimen(*, sleutel: ApiSleutel, idempotency_key: str, verzoek_hash: str) -> ApiIdempotentie:
+    """The row for this key's `idempotency_key`, made if new, and locked until the caller's transaction
+    ends: a concurrent retry waits here and then finds the stored answer. Call inside a transaction.
+    A row without `status_code` is new: the caller does the work and stores the answer with
+    `api_idempotentie_vastleggen`."""
+    ApiIdempotentie.objects.bulk_create(
+        [
+            ApiIdempotentie(
+                sleutel=sleutel,
+                idempotency_key=idempotency_key,
+                verzoek_hash=verzoek_hash,
+                aangemaakt_op=timezone.now(),
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return ApiIdempotentie.objects.select_for_update().get(sleutel=sleutel, idempotency_key=idempotency_key)
+
+
+def api_idempotentie_vastleggen(*, rij: ApiIdempotentie, status_code: int, antwoord: object) -> None:
+    rij.status_code = status_code
+    rij.antwoord = antwoord
+    rij.save(update_fields=["status_code", "antwoord"])

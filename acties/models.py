@@ -260,6 +260,7 @@ class ActieInzageSoort(models.TextChoices):
     LIJST = "lijst", _("Lijst van tickets (partner)")
     ACTIEPAGINA = "actiepagina", _("Actiepagina (coördinatie)")
     FOTO = "foto", _("Foto bij een actie")
+    API = "api", _("Partner-API (lijst of ticket)")
 
 
 class ActieInzage(models.Model):

@@ -269,9 +269,15 @@ def partner_tickets(*, organisatie: Organisatie, open: bool = True, pagina=1, pe
     qs = acties_voor_organisatie(organisatie).filter(status__in=OPEN if open else GESLOTEN).defer("punt", "doelgebied")
     qs = qs.order_by("-urgentie", "deadline_afronden", "id") if open else qs.order_by("-bijgewerkt_op", "-id")
     pagina_ = Paginator(qs, per_pagina).get_page(pagina)
+    # The same page (number, counts, links) over the rows a partner may see instead of the actions.
+    return Page(_ticket_rijen(pagina_.object_list, organisatie), pagina_.number, pagina_.paginator)
+
+
+def _ticket_rijen(acties, organisatie: Organisatie) -> list[PartnerTicketRij]:
     # get_status_display hashes the lazy choices on every call: one dict for the page instead.
     labels = {code: str(label) for code, label in ActieStatus.choices}
-    rijen = [
+    nu = timezone.now()
+    return [
         PartnerTicketRij(
             id=a.pk,
             status=a.status,
@@ -282,12 +288,40 @@ def partner_tickets(*, organisatie: Organisatie, open: bool = True, pagina=1, pe
             deadline_accepteren=a.deadline_accepteren,
             deadline_afronden=a.deadline_afronden,
             bijgewerkt_op=a.bijgewerkt_op,
-            te_laat=actie_is_te_laat(a),
+            te_laat=actie_is_te_laat(a, nu),
         )
-        for a in pagina_.object_list
+        for a in acties
     ]
-    # The same page (number, counts, links) over the rows a partner may see instead of the actions.
-    return Page(rijen, pagina_.number, pagina_.paginator)
+
+
+# What a partner's `status` filter may name: a status its tickets can have, or "open" / "gesloten".
+PARTNER_STATUS_FILTERS = frozenset({*BIJ_PARTNER, ActieStatus.GEANNULEERD, "open", "gesloten"})
+
+
+def partner_tickets_sync(
+    *,
+    organisatie: Organisatie,
+    status: str = "",
+    gewijzigd_na: datetime | None = None,
+    na: tuple[datetime, int] | None = None,
+    aantal: int = 100,
+) -> list[PartnerTicketRij]:
+    """The organisation's tickets in the order a sync needs them: last change ascending, then id, from
+    after the keyset `na` (the previous page's last row), `aantal` at most. A page is one index-ordered
+    query whatever its depth, and a ticket changed while a client pages moves to the end, so it is not
+    skipped."""
+    qs = acties_voor_organisatie(organisatie).defer("punt", "doelgebied")
+    if status == "open":
+        qs = qs.filter(status__in=OPEN)
+    elif status == "gesloten":
+        qs = qs.filter(status__in=GESLOTEN)
+    elif status:
+        qs = qs.filter(status=status)
+    if gewijzigd_na is not None:
+        qs = qs.filter(bijgewerkt_op__gt=gewijzigd_na)
+    if na is not None:
+        qs = qs.filter(Q(bijgewerkt_op__gt=na[0]) | Q(bijgewerkt_op=na[0], id__gt=na[1]))
+    return _ticket_rijen(qs.order_by("bijgewerkt_op", "id")[:aantal], organisatie)
 
 
 # --- The coordinators' reads --------------------------------------------------------------------------

@@ -433,14 +433,16 @@ def actie_voortgang_melden(*, actie: Actie, tekst: str, actor: User) -> ActieEve
     )
 
 
-def actie_inzage_vastleggen(*, gebruiker: User, actie_ids: list[int], soort: str) -> ActieInzage | None:
-    """One row in the actions' audit trail: who saw which tickets (all of a list in one row)."""
+def actie_inzage_vastleggen(*, gebruiker: User, actie_ids: list[int], soort: str, via: str = "") -> ActieInzage | None:
+    """One row in the actions' audit trail: who saw which tickets (all of a list in one row). `via` names
+    the API key for a request of the partner API, so the trail tells two keys of one organisation apart."""
     if soort in (ActieInzageSoort.TICKET, ActieInzageSoort.ACTIEPAGINA, ActieInzageSoort.FOTO) and not actie_ids:
         return None
     organisatie = organisatie_id_van(gebruiker)
+    naam = gebruiker.get_username()
     return ActieInzage.objects.create(
         gebruiker=gebruiker,
-        gebruikersnaam=gebruiker.get_username(),
+        gebruikersnaam=f"{naam} via {via}"[:150] if via else naam,
         organisatie=organisatie or "",
         actie_ids=list(actie_ids),
         soort=soort,

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Redoc from our own static files: /api/docs/ calls no CDN
+    # Hashed partner API keys (accounts.ApiSleutel); its own APIKey model is unused and not in the admin.
+    "rest_framework_api_key",
     "leaflet",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -376,6 +378,9 @@ MELDING_MAX_OMSCHRIJVING = 2000
 HOTSPOT_QUIET_DAYS = int(env("HOTSPOT_QUIET_DAYS", "28"))
 SMS_BERICHTEN_PER_UUR = int(env("SMS_BERICHTEN_PER_UUR", "20"))
 STATUS_LOOKUP_MISSES_PER_HOUR = int(env("STATUS_LOOKUP_MISSES_PER_HOUR", "20"))
+# Partner API (issue 15): requests per API key per minute (partner/api.py); 50 a second sustained, the
+# rate bench/partner_api.py holds the API to, with room above it.
+PARTNER_API_PER_MINUUT = int(env("PARTNER_API_PER_MINUUT", "6000"))
 # Where the "Snel weg" (quick exit) link on residents' pages goes: a neutral page that draws no
 # attention on a shared screen and tracks nobody (KNMI's public weather forecast), without any query
 # string that would tell it where the visitor came from.

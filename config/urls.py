@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("meldingen.api_urls")),
     path("api/v1/", include("publiek.api_urls")),
     path("api/v1/", include("kaart.urls")),
+    path("api/v1/", include("partner.api_urls")),
     path("kaart/tegels/<int:z>/<int:x>/<int:y>.png", tegel, name="kaart-tegel"),
     path("coordinatie/", include("coordinatie.urls")),
     path("partner/", include("partner.urls")),

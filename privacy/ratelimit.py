@@ -32,11 +32,17 @@ def throttle_store(operation: Callable[[], T]) -> T:
 
 def hour_counter_hit(key: str) -> int:
     """Counts one event under `key` in a fixed one-hour window and returns the count so far.
-
-    add() starts the window once; incr() keeps its expiry, so the window is fixed, not sliding.
     Shared by every per-client limit (status lookups, SMS senders); keys are hashes, never addresses.
     """
-    if throttle_store(lambda: cache.add(key, 1, WINDOW_SECONDS)):
+    return counter_hit(key, WINDOW_SECONDS)
+
+
+def counter_hit(key: str, window_seconds: int) -> int:
+    """Counts one event under `key` in a fixed window of `window_seconds` and returns the count so far.
+
+    add() starts the window once; incr() keeps its expiry, so the window is fixed, not sliding.
+    """
+    if throttle_store(lambda: cache.add(key, 1, window_seconds)):
         return 1
     try:
         return throttle_store(lambda: cache.incr(key))
@@ -44,5 +50,5 @@ def hour_counter_hit(key: str) -> int:
         if not isinstance(exc.__cause__, ValueError):
             raise
         # expired between add() and incr()
-        throttle_store(lambda: cache.add(key, 1, WINDOW_SECONDS))
+        throttle_store(lambda: cache.add(key, 1, window_seconds))
         return 1

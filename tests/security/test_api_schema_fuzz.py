@@ -92,7 +92,8 @@ _SESSIE: dict[str, str] = {}
 ANTWOORDEN: dict[str, list[int]] = {}
 
 
-@schema.auth(refresh_interval=None)  # each test has its own session (its transaction ends with the test)
+# each test has its own session (its transaction ends with the test); the partner API takes keys instead
+@schema.auth(refresh_interval=None).skip_for(path_regex=r"^/api/v1/partner")
 class CoordinatorSessie:
     """The staff APIs' security scheme is Django's session cookie (cookieAuth in the schema).
     Schemathesis applies it to its positive cases and leaves it out or breaks it in its own checks
@@ -123,14 +124,49 @@ def test_staf_api_houdt_zich_aan_het_schema(case, sessie_coordinator):
     ANTWOORDEN.setdefault(f"{case.method} {case.path}", []).append(response.status_code)
 
 
+_SLEUTEL: dict[str, str] = {}
+
+
+@schema.auth(refresh_interval=None).apply_to(path_regex=r"^/api/v1/partner")
+class PartnerSleutel:
+    """The partner API's security scheme: `Authorization: Api-Key <key>` (apiKey in the schema)."""
+
+    def get(self, case, context):
+        return _SLEUTEL.get("key", "nog-geen-sleutel")
+
+    def set(self, case, data, context):
+        case.headers = {**(case.headers or {}), "Authorization": f"Api-Key {data}"}
+
+
+@pytest.fixture
+def sleutel_politie(voorstel, coordinator, org):
+    """A key of the police, which has one ticket: the list answers with data, not only refusals."""
+    from accounts.services import api_sleutel_maken
+    from acties.services import actie_transition
+
+    actie = voorstel("buurtschouw")
+    actie_transition(actie=actie, naar="toegewezen", actor=coordinator, verantwoordelijke=org["politie"])
+    _rij, key = api_sleutel_maken(organisatie=org["politie"], naam="fuzz")
+    _SLEUTEL["key"] = key
+    yield
+    _SLEUTEL.clear()
+
+
+@schema.include(path_regex=r"^/api/v1/partner").parametrize()
+@FUZZ
+def test_partner_api_houdt_zich_aan_het_schema(case, sleutel_politie):
+    response = case.call_and_validate(excluded_checks=ZONDER)
+    ANTWOORDEN.setdefault(f"{case.method} {case.path}", []).append(response.status_code)
+
+
 def test_het_schema_wordt_helemaal_gefuzzed(client):
     """The two tests above split the schema by path; an operation in neither would go unfuzzed. And
     the schema they fuzz is the one the site serves."""
     assert client.get("/api/schema/", HTTP_ACCEPT="application/json").json() == _schema_dict()
     paden = set(_schema_dict()["paths"])
     publiek = {p for p in paden if p.startswith("/api/v1/meldingen")}
-    staf = {p for p in paden if p.startswith(("/api/v1/kaart", "/api/v1/hotspots"))}
-    assert paden == publiek | staf, f"operations neither test fuzzes: {sorted(paden - publiek - staf)}"
+    staf = {p for p in paden if p.startswith(("/api/v1/kaart", "/api/v1/hotspots", "/api/v1/partner"))}
+    assert paden == publiek | staf, f"operations no test fuzzes: {sorted(paden - publiek - staf)}"
 
 
 def test_de_fuzzer_kwam_voorbij_de_deur():
@@ -141,7 +177,7 @@ def test_de_fuzzer_kwam_voorbij_de_deur():
         print(f"{operatie:45} {len(codes):4} requests  {telling}")
     # (Schemathesis also tries methods the schema does not list, expecting 405: those are in there too.)
     assert set(ANTWOORDEN) >= {f"{m.upper()} {p}" for p, ops in _schema_dict()["paths"].items() for m in ops}
-    for operatie in ("GET /api/v1/kaart/meldingen", "GET /api/v1/hotspots"):
+    for operatie in ("GET /api/v1/kaart/meldingen", "GET /api/v1/hotspots", "GET /api/v1/partner/acties"):
         assert 200 in ANTWOORDEN[operatie], operatie
         assert 400 in ANTWOORDEN[operatie], operatie
     # The schema's example melding was filed (and its 201 body checked), the fuzzed ones refused.

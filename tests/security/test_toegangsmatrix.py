@@ -77,6 +77,9 @@ PARTNERS = frozenset({PARTNER_A, PARTNER_B})
 # The Django admin: everyone without is_staff → 302 to /beheer/login/; staff without the model
 # permission → 403.
 BEHEER_LOGIN = "beheer-login"
+# The partner API takes an organisation's API key, never a session: every subject here, logged in or
+# not, gets 401 (tests/partner/test_api.py covers the keys).
+API_SLEUTEL = "api-sleutel"
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,17 @@ REGELS: dict[str, Regel] = {
     "api-kaart-meldingen": Regel("staf: coordinatie-rollen", COORDINATIE, weg=API, query="zoom=12"),
     "api-hotspots": Regel("staf: coordinatie-rollen", COORDINATIE, weg=API),
     "api-kaart-acties": Regel("staf: coordinatie-rollen", COORDINATIE, weg=API),
+    "api-partner-tickets": Regel("partner-API: alleen een API-sleutel", NIEMAND, weg=API_SLEUTEL),
+    "api-partner-ticket": Regel(
+        "partner-API: alleen een API-sleutel", NIEMAND, weg=API_SLEUTEL, params=lambda o: {"pk": str(o.actie.pk)}
+    ),
+    "api-partner-transitie": Regel(
+        "partner-API: alleen een API-sleutel",
+        NIEMAND,
+        weg=API_SLEUTEL,
+        methode="POST",
+        params=lambda o: {"pk": str(o.actie.pk)},
+    ),
     # The Django admin: its own pages for staff (the admin role and the superuser "beheerder"); the model
     # pages need model permissions, which only the superuser holds today (the admin group has none).
     # Read-only models answer add/delete with 403 to the superuser too; history of a model without
@@ -443,6 +457,8 @@ def _weggestuurd(regel: Regel, subject: str, response) -> str | None:
         if status == 302 and (BEHEER_LOGIN_URL in locatie or locatie == BEHEER_INDEX):
             return None
         return f"expected 302 to {BEHEER_LOGIN_URL}, got {status} {locatie}"
+    if regel.weg == API_SLEUTEL:
+        return None if status == 401 else f"expected 401 (no API key), got {status} {locatie}"
     if regel.weg == PARTNER_404 and subject in PARTNERS:
         if status == 404:
             return None
