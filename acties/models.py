@@ -191,6 +191,8 @@ class Actie(models.Model):
             models.Index(fields=["-aangemaakt_op", "-id"], name="actie_nieuwste"),
             # The lists' default order (earliest deadline first, NULLs last as a btree keeps them).
             models.Index(fields=["deadline_afronden", "id"], name="actie_deadline"),
+            # The partner API's sync pages walk this in order (acties.selectors.partner_tickets_sync).
+            models.Index(fields=["bijgewerkt_op", "id"], name="actie_gewijzigd"),
         ]
         constraints = [
             models.CheckConstraint(

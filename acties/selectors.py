@@ -266,11 +266,18 @@ class PartnerTicketRij:
 def partner_tickets(*, organisatie: Organisatie, open: bool = True, pagina=1, per_pagina: int = 50) -> Page:
     """One page of the organisation's open tickets (urgent and earliest deadline first) or closed ones
     (last changed first), as PartnerTicketRij; any `pagina` (text, out of range) gives a page."""
-    qs = acties_voor_organisatie(organisatie).filter(status__in=OPEN if open else GESLOTEN).defer("punt", "doelgebied")
+    qs = acties_voor_organisatie(organisatie).filter(status__in=OPEN if open else GESLOTEN).only(*TICKET_RIJ_VELDEN)
     qs = qs.order_by("-urgentie", "deadline_afronden", "id") if open else qs.order_by("-bijgewerkt_op", "-id")
     pagina_ = Paginator(qs, per_pagina).get_page(pagina)
     # The same page (number, counts, links) over the rows a partner may see instead of the actions.
     return Page(_ticket_rijen(pagina_.object_list, organisatie), pagina_.number, pagina_.paginator)
+
+
+# What a list row reads (the texts, shapes and the organisation's own columns stay in the database).
+TICKET_RIJ_VELDEN = (
+    "id", "status", "urgentie", "verantwoordelijke_id", "deadline_accepteren", "deadline_afronden", "bijgewerkt_op",
+    "type__label_nl", "type__label_en", "convenant__zichtbare_velden",
+)  # fmt: skip
 
 
 def _ticket_rijen(acties, organisatie: Organisatie) -> list[PartnerTicketRij]:
@@ -310,7 +317,7 @@ def partner_tickets_sync(
     after the keyset `na` (the previous page's last row), `aantal` at most. A page is one index-ordered
     query whatever its depth, and a ticket changed while a client pages moves to the end, so it is not
     skipped."""
-    qs = acties_voor_organisatie(organisatie).defer("punt", "doelgebied")
+    qs = acties_voor_organisatie(organisatie).only(*TICKET_RIJ_VELDEN)
     if status == "open":
         qs = qs.filter(status__in=OPEN)
     elif status == "gesloten":
