@@ -28,7 +28,7 @@ _PLEK_NL = (
     "raam|ramen|deur|balkon|tuin|tuintje|portiek|trappenhuis|trap|galerij|flat|gebouw|huis|woning|"
     "appartement|schuur|schuurtje|berging|box|garage|parkeerplek|parkeerplaats|oprit|stoep|straat|straatje|"
     "hal|lift|complex|blok|erf|kamer|keuken|winkel|zaak|snackbar|bakkerij|kapsalon|lokaal|klas|werkplek|"
-    "kantoor|praktijk|voorgevel|gevel|brievenbus|slaapkamer|zolder|kelder|souterrain"
+    "kantoor|praktijk|voorgevel|gevel|brievenbus|slaapkamer|zolder|kelder|souterrain|etalage|winkelruit"
 )
 _PLEK_EN = (
     "window|windows|door|balcony|garden|yard|backyard|stairwell|staircase|stairs|landing|gallery|flat|"
@@ -48,7 +48,9 @@ _RELATIE_EN = (
 # Roles of which a place has one or two: naming one names the reporter.
 _ROL = (
     "conci[eë]rge|buurtconci[eë]rge|huismeester|beheerder|complexbeheerder|portier|caretaker|janitor|"
-    "concierge|superintendent|building manager|doorman|eigenaar|uitbater|owner"
+    "concierge|superintendent|building manager|doorman|eigenaar|uitbater|owner|huisarts|apotheker|"
+    "wijkverpleegkundige|thuiszorg|trainer|coach|manager|night manager|nachtportier|teamleider|directeur|"
+    "leerkracht|juf|meester|docent|teacher|nurse|doctor"
 )
 # At most two words between the possessive and the noun: "mijn oudste zoon", "my downstairs neighbour".
 _TUSSEN = r"(?:[\w'-]+\s+){0,2}?"
@@ -99,6 +101,22 @@ _REGELS = (
         ),
     ),
     _Regel("plek", _r(r"\b(?:hiernaast|hierboven|hieronder|hiertegenover|next\s+door)\b")),
+    # relative to the reporter's own home: "het huis naast het mijne", "ik woon recht onder ze",
+    # "I'm on the 3rd floor right above them"
+    _Regel(
+        "plek",
+        _r(
+            r"\b(?:naast|boven|onder|tegenover|achter|next\s+to|opposite|above|below)\s+(?:het\s+|de\s+)?(?:mijne|onze|mine|ours)\b"
+        ),
+    ),
+    _Regel(
+        "plek",
+        _r(
+            r"\b(?:ik\s+woon|wij\s+wonen|we\s+wonen|i\s+live|we\s+live|i'm|i\s+am|im)\b[^.!?\n]{0,30}?"
+            r"\b(?:naast|boven|onder|tegenover|above|below|under|beneath|next\s+to|opposite|across\s+from)\s+"
+            r"(?:ze|hen|hun|hem|haar|die|them|him|her)\b"
+        ),
+    ),
     _Regel("relatie", _r(rf"\b{_IK}\s+{_TUSSEN}\w*(?:{_RELATIE_NL})\b")),
     _Regel("relatie", _r(rf"\b{_IK}\s+{_TUSSEN}(?:{_RELATIE_EN})(?:'s)?\b")),
     # Where the reporter lives, with a number: "ik woon op 34", "we live at number 8".
@@ -121,13 +139,26 @@ _REGELS = (
     _Regel(
         "rol",
         _r(
-            rf"\b(?:ik\s+ben|ik\s+werk\s+als|als|i'm|i\s+am|i\s+work\s+as|as)\s+(?:de\s+|het\s+|the\s+|a\s+)?(?:{_ROL})\b"
+            # "ik ben conciërge", "ben huismeester" (typed without "ik"), "als enige huisarts", "I'm the night manager"
+            rf"\b(?:ik\s+ben|ben|ik\s+werk\s+als|werk\s+als|als|i'm|i\s+am|im|i\s+work\s+as|as)\s+"
+            rf"(?:de\s+|het\s+|the\s+|a\s+|an\s+)?(?:enige\s+|only\s+)?(?:{_ROL})\b"
         ),
     ),
+    # "ik kom voor de thuiszorg", "ik werk bij de apotheek hier": the reporter's job brings them to the place.
+    _Regel("rol", _r(r"\b(?:ik\s+kom\s+voor\s+de|ik\s+werk\s+(?:bij|in)\s+(?:de|het))\s+\w+")),
     # Running a business at the place: "ik run de bakkerij op de hoek", "I own the shop".
     _Regel("rol", _r(r"\b(?:ik\s+run|i\s+run|i\s+own|we\s+run|we\s+own|wij\s+runnen)\s+(?:de|het|een|the|a)\s+\w+")),
+    # "heb een groentezaak op de hoek", "ik heb een kapsalon hier"
+    _Regel(
+        "rol",
+        _r(
+            r"\b(?:ik\s+)?heb\s+een\s+(?:\w+\s*)?(?:zaak|winkel|winkeltje|bakkerij|kapsalon|snackbar|restaurant|café|praktijk)\b"
+        ),
+    ),
     _Regel("naam", _r(rf"\b(?i:mijn\s+naam\s+is|ik\s+heet|my\s+name\s+is|ik\s+ben|i'm|i\s+am)\s+{_NAAM}", 0)),
     _Regel("naam", _r(rf"(?:^|[\s.!,;])\s*{_GROET}[\s,:-]+{_NAAM}\s*[.!]?\s*$", 0)),
+    # a signature after a dash: "Dealing again since Monday. - Peter (the one from the corner house)"
+    _Regel("naam", _r(rf"(?:^|[.!?]\s*|\s)[-\u2013\u2014]\s*{_NAAM}\b", 0)),
     _Regel("contact", _r(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     _Regel("contact", _r(r"(?<![\w+])(?:\+|00)?\d[\d\s\-()./]{7,16}\d")),
 )

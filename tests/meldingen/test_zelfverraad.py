@@ -58,6 +58,16 @@ def test_precisie_en_recall_op_de_achtergehouden_helft(capsys):
     assert precision >= MIN_PRECISION
 
 
+def test_cijfers_op_de_teksten_van_een_tweede_schrijver(capsys):
+    """Not a held-out measure any more (see data/README.md), but the broader wording: printed, and held
+    to the same targets so a change that loses it shows."""
+    precision, recall, _fouten = _meet(_voorbeelden("zelfverraad_extern.jsonl"))
+    with capsys.disabled():
+        print(f"\nzelfverraad, tweede schrijver: precision {precision:.2f}, recall {recall:.2f}")
+    assert recall >= MIN_RECALL
+    assert precision >= MIN_PRECISION
+
+
 @pytest.mark.parametrize(
     ("tekst", "reden"),
     [
