@@ -109,6 +109,18 @@ def acties_voor_organisatie(organisatie: Organisatie) -> QuerySet[Actie]:
     )
 
 
+def actie_ticket_organisaties(*, actie_id: int) -> list[str]:
+    """The organisations for which the action is a ticket now (as `acties_voor_organisatie` counts it):
+    the responsible one and the participants, once a partner was asked to act."""
+    actie = Actie.objects.filter(pk=actie_id).only("status", "toegewezen_op", "verantwoordelijke_id").first()
+    if actie is None:
+        return []
+    if not (actie.status in BIJ_PARTNER or (actie.status == ActieStatus.GEANNULEERD and actie.toegewezen_op)):
+        return []
+    deelnemers = Actie.deelnemers.through.objects.filter(actie_id=actie_id).values_list("organisatie_id", flat=True)
+    return sorted({*([actie.verantwoordelijke_id] if actie.verantwoordelijke_id else []), *deelnemers})
+
+
 def actie_zichtbare_velden(actie: Actie) -> frozenset[str]:
     """The case fields the action's covenant lets a party see. Without a covenant (a buurtschouw, extra
     patrols) every field code applies: none of them is a reporter's word, photo or meldcode."""

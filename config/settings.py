@@ -37,6 +37,7 @@ DEV_SECRETS = {
     "PHONE_HASH_KEY": "dev-only-phone-hash-key",
     "SMS_ENCRYPTION_KEY": "ZGV2LW9ubHktd2VlcmJhcmUtd2lqa2VuLXNtcy1rZXk=",
     "CLIENT_HASH_KEY": "dev-only-client-hash-key",
+    "WEBHOOK_ENCRYPTION_KEY": "ZGV2LW9ubHktd2VlcmJhcmUtd2lqa2VuLXdlYmhvb2s=",
 }
 
 
@@ -233,6 +234,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meldingen.tasks.meldingen_locaties_vergroven_task",
         "schedule": 6 * 60 * 60,
     },
+    # Webhooks (integrations/webhooks.py): retries whose time came, and messages whose task was lost.
+    "webhooks-herplannen": {
+        "task": "integrations.tasks.webhooks_herplannen",
+        "schedule": 60,
+    },
     # Outbound SMS (integrations/tasks.py): lost sends, retention. Status texts are outbox handlers.
     "sms-wachtrij-herplannen": {
         "task": "integrations.tasks.sms_wachtrij_herplannen",
@@ -354,6 +360,11 @@ PHONE_HASH_KEY = secret("PHONE_HASH_KEY")
 TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", "")
 # Fernet key for opted-in numbers (Fernet.generate_key()); the default is for local use only.
 SMS_ENCRYPTION_KEY = secret("SMS_ENCRYPTION_KEY")
+# Fernet key for the webhook endpoints' signing secrets (integrations/webhooks.py).
+WEBHOOK_ENCRYPTION_KEY = secret("WEBHOOK_ENCRYPTION_KEY")
+# Webhook URLs resolving to loopback are refused like private ones, unless this allows them (the tests'
+# receivers, the demo); private, link-local and reserved addresses are refused always (SSRF).
+WEBHOOK_LOOPBACK_TOEGESTAAN = env_bool("WEBHOOK_LOOPBACK_TOEGESTAAN")
 # Keys the rate limiter's hash of a client address; the address itself is never kept.
 CLIENT_HASH_KEY = secret("CLIENT_HASH_KEY")
 AREAS_SOURCE = env("AREAS_SOURCE", str(BASE_DIR.parent / "shared" / "data"))

@@ -34,3 +34,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # the browser tests' server threads mu
 # Map tiles: an unset fake fails loudly (502) instead of reaching PDOK; the tile cache is per run.
 MAP_TILES_UPSTREAM_URL = "http://127.0.0.1:9/unset-fake-tegels/{z}/{x}/{y}.png"
 MAP_TILES_CACHE_DIR = tempfile.mkdtemp(prefix="ww-test-tegels-")
+
+# The webhook tests' receivers listen on 127.0.0.1 (integrations/webhooks.py refuses loopback otherwise).
+WEBHOOK_LOOPBACK_TOEGESTAAN = True

@@ -26,6 +26,8 @@ from acties.workflow import ActieStatus, InvalidTransition
 from basis.formulieren import fouten_als_berichten, fouten_op_formulier
 from hotspots import selectors as hotspot_selectors
 from hotspots.models import Hotspot
+from integrations import webhooks
+from integrations.models import WebhookBericht
 from meldingen import selectors as melding_selectors
 
 from . import services
@@ -216,6 +218,7 @@ def actie(request, pk: int):
             "signalen": actie_selectors.actie_signalen(actie=a).select_related("organisatie"),
             "bevestigingen": actie_selectors.actie_bevestigingen(actie=a),
             "bevestiging_form": ActieBevestigingForm(),
+            "webhooks": webhooks.webhook_berichten_van_actie(actie_id=a.pk),
             "S": ActieStatus,
         },
     )
@@ -286,6 +289,22 @@ def actie_bevestigen(request, pk: int):
         else:
             messages.success(request, _("De bevestiging is vastgelegd."))
     return HttpResponseRedirect(reverse("coordinatie:actie", args=[pk]))
+
+
+@require_POST
+@triage_vereist
+def webhook_opnieuw(request, pk: int, bericht_id: int):
+    """A coordinator resends a webhook message that became a dead letter (issue 15)."""
+    a = _actie_of_404(pk)
+    try:
+        webhooks.bericht_opnieuw(bericht_id=bericht_id, actie_id=a.pk)
+    except WebhookBericht.DoesNotExist:
+        raise Http404 from None
+    except ValidationError as fout:
+        fouten_als_berichten(request, fout)
+    else:
+        messages.success(request, _("Het bericht wordt opnieuw verstuurd."))
+    return HttpResponseRedirect(reverse("coordinatie:actie", args=[pk]) + "#kop-webhooks")
 
 
 @require_GET

@@ -1,5 +1,6 @@
 """What the SMS channel does when other apps record events (outbox/; docs/architecture.md, "Side effects")."""
 
+from acties.events import ACTIE_HERINNERING, ACTIE_STATUS_GEWIJZIGD
 from meldingen.events import MELDING_STATUS_GEWIJZIGD
 from outbox.models import Event
 from outbox.registry import handler
@@ -15,3 +16,13 @@ def sms_statusupdate(event: Event) -> None:
     abonnement_id = abonnement_van_melding(melding_id=event.object_id)
     if abonnement_id is not None:
         abonnement_statusupdate(abonnement_id=abonnement_id, sleutel=f"{event.sleutel}:{abonnement_id}")
+
+
+@handler(ACTIE_STATUS_GEWIJZIGD, naam="integrations.webhooks_status")
+@handler(ACTIE_HERINNERING, naam="integrations.webhooks_herinnering")
+def webhooks_versturen(event: Event) -> None:
+    """One signed message per endpoint of the organisations the ticket concerns; a repeat makes none
+    (unique per endpoint and event)."""
+    from .webhooks import berichten_maken
+
+    berichten_maken(event=event)

@@ -88,3 +88,81 @@ class UitgaandSms(models.Model):
 
     def __str__(self) -> str:
         return f"sms {self.pk} ({self.status})"
+
+
+class WebhookAbonnement(models.Model):
+    """A partner organisation's endpoint for webhooks (issue 15): where its action events go, signed as
+    the Standard Webhooks specification says with the endpoint's own `whsec_` secret, which is stored
+    Fernet-encrypted (WEBHOOK_ENCRYPTION_KEY) because signing needs it back."""
+
+    organisatie = models.ForeignKey("accounts.Organisatie", on_delete=models.PROTECT, related_name="webhooks")
+    url = models.URLField(_("URL"), max_length=500)
+    geheim_versleuteld = models.BinaryField(editable=False)
+    actief = models.BooleanField(_("actief"), default=True)
+    uitgeschakeld_op = models.DateTimeField(_("uitgeschakeld op"), null=True, blank=True)
+    uitgeschakeld_reden = models.CharField(_("reden van uitschakelen"), max_length=200, blank=True)
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def __str__(self) -> str:
+        return f"{self.organisatie_id}: {self.url}"
+
+
+class WebhookBerichtStatus(models.TextChoices):
+    WACHTEND = "wachtend", _("Wachtend")
+    AFGELEVERD = "afgeleverd", _("Afgeleverd")
+    DOOD = "dood", _("Mislukt (dead letter)")
+
+
+class WebhookBericht(models.Model):
+    """One event for one endpoint. `msg_id` is the `webhook-id` of every attempt, so a receiver can drop
+    a repeat; `volgorde` (the outbox event's id) keeps the order per action."""
+
+    abonnement = models.ForeignKey(WebhookAbonnement, on_delete=models.PROTECT, related_name="berichten")
+    actie = models.ForeignKey("acties.Actie", on_delete=models.PROTECT, related_name="+")
+    event_sleutel = models.UUIDField()
+    volgorde = models.BigIntegerField()
+    msg_id = models.CharField(max_length=40, unique=True)
+    type = models.CharField(max_length=60)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=12, choices=WebhookBerichtStatus.choices, default=WebhookBerichtStatus.WACHTEND
+    )
+    pogingen = models.PositiveSmallIntegerField(default=0)
+    volgende_poging_op = models.DateTimeField(null=True, blank=True)
+    afgeleverd_op = models.DateTimeField(null=True, blank=True)
+    aangemaakt_op = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("webhookbericht")
+        verbose_name_plural = _("webhookberichten")
+        constraints = [
+            models.UniqueConstraint(fields=["abonnement", "event_sleutel"], name="webhookbericht_eenmaal"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "volgende_poging_op"], name="webhookbericht_te_doen"),
+            models.Index(fields=["abonnement", "actie", "volgorde"], name="webhookbericht_volgorde"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.msg_id} ({self.status})"
+
+
+class WebhookPoging(models.Model):
+    """The delivery log: one row per attempt, append-only."""
+
+    bericht = models.ForeignKey(WebhookBericht, on_delete=models.CASCADE, related_name="log")
+    tijdstip = models.DateTimeField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    fout = models.CharField(max_length=200, blank=True)
+    duur_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("webhookpoging")
+        verbose_name_plural = _("webhookpogingen")
+
+    def __str__(self) -> str:
+        return f"{self.bericht_id} {self.tijdstip:%Y-%m-%d %H:%M:%S} {self.status_code or self.fout}"

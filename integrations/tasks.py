@@ -50,3 +50,18 @@ def sms_gesprekken_opschonen() -> dict[str, int]:
     from integrations.twilio.services import sms_gesprekken_opschonen as _gesprekken
 
     return _gesprekken()
+
+
+@shared_task(acks_late=True)
+def webhook_afleveren(bericht_id: int) -> str:
+    """One attempt at a webhook message if it is due; the service plans the next on failure."""
+    from integrations.webhooks import bericht_afleveren
+
+    return bericht_afleveren(bericht_id=bericht_id)
+
+
+@shared_task
+def webhooks_herplannen() -> dict[str, int]:
+    from integrations.webhooks import berichten_herplannen
+
+    return berichten_herplannen()

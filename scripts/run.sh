@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PORT:-8000}"
+# The demo may register a webhook receiver on this machine (integrations/webhooks.py refuses loopback
+# in production).
+export WEBHOOK_LOOPBACK_TOEGESTAAN="${WEBHOOK_LOOPBACK_TOEGESTAAN:-1}"
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM

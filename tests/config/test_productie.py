@@ -34,6 +34,7 @@ def productie_env(**extra: str) -> dict[str, str]:
         PHONE_HASH_KEY="echte-telefoon-hash-sleutel",
         CLIENT_HASH_KEY="echte-client-hash-sleutel",
         SMS_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+        WEBHOOK_ENCRYPTION_KEY=Fernet.generate_key().decode(),
     )
     env.update(extra)
     return env

@@ -177,6 +177,14 @@ REGELS: dict[str, Regel] = {
         ok=frozenset({302}),
         params=lambda o: {"pk": str(o.actie.pk)},
     ),
+    # No webhook message in the fixture's world: the roles that may get the 404 of an unknown message.
+    "coordinatie:webhook_opnieuw": Regel(
+        "staf: triage-rollen (POST)",
+        TRIAGE,
+        methode="POST",
+        ok=frozenset({404}),
+        params=lambda o: {"pk": str(o.actie.pk), "bericht_id": "999999"},
+    ),
     "coordinatie:actie_foto": Regel(
         "staf: wie zaken behandelt (geen auditor)", TRIAGE, params=lambda o: {"pk": str(o.actie_foto.pk)}
     ),
