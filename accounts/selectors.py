@@ -24,3 +24,9 @@ def organisatie_van(user: User) -> Organisatie | None:
 def organisatie_ids_van(user_ids: set[int]) -> dict[int, str]:
     """Per user id, its organisation (users without one are left out)."""
     return dict(Lidmaatschap.objects.filter(user_id__in=user_ids).values_list("user_id", "organisatie_id"))
+
+
+def organisatie_contact_email(*, code: str) -> str:
+    """The team mailbox of an active organisation, or "" (none set, unknown, or no longer active)."""
+    org = Organisatie.objects.filter(code=code, actief=True).only("contact_email").first()
+    return org.contact_email if org else ""

@@ -239,6 +239,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.tasks.webhooks_herplannen",
         "schedule": 60,
     },
+    # E-mails the mail server refused (integrations/email.py), once an hour for a day.
+    "emails-herproberen": {
+        "task": "integrations.tasks.emails_herproberen",
+        "schedule": 60 * 60,
+    },
     # Outbound SMS (integrations/tasks.py): lost sends, retention. Status texts are outbox handlers.
     "sms-wachtrij-herplannen": {
         "task": "integrations.tasks.sms_wachtrij_herplannen",
@@ -360,6 +365,39 @@ PHONE_HASH_KEY = secret("PHONE_HASH_KEY")
 TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", "")
 # Fernet key for opted-in numbers (Fernet.generate_key()); the default is for local use only.
 SMS_ENCRYPTION_KEY = secret("SMS_ENCRYPTION_KEY")
+# E-mail (issue 15, integrations/email.py): EMAIL_URL (smtp://user:password@host:587, smtps://… for
+# implicit TLS, ?tls=1 for STARTTLS on smtp://), else Django's usual EMAIL_HOST/EMAIL_PORT/…, else the
+# console backend (make run prints the mails).
+EMAIL_URL = env("EMAIL_URL")
+if EMAIL_URL:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    _mail = urlsplit(EMAIL_URL)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _mail.hostname or "127.0.0.1"
+    EMAIL_PORT = _mail.port or (465 if _mail.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = unquote(_mail.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+    EMAIL_USE_SSL = _mail.scheme == "smtps"
+    EMAIL_USE_TLS = parse_qs(_mail.query).get("tls", ["0"])[0] in ("1", "true")
+elif env("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("EMAIL_HOST")
+    EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Weerbare Wijken <noreply@weerbarewijken.amsterdam.nl>")
+# The site's address in links of e-mails (no request to take it from).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where escalations and declined actions go: the coordinators' team mailbox(es), comma-separated; empty:
+# the e-mail addresses of the active coordinator accounts.
+COORDINATIE_EMAIL = [a.strip() for a in env("COORDINATIE_EMAIL").split(",") if a.strip()]
+
 # Fernet key for the webhook endpoints' signing secrets (integrations/webhooks.py).
 WEBHOOK_ENCRYPTION_KEY = secret("WEBHOOK_ENCRYPTION_KEY")
 # Webhook URLs resolving to loopback are refused like private ones, unless this allows them (the tests'

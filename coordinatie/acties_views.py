@@ -26,7 +26,7 @@ from acties.workflow import ActieStatus, InvalidTransition
 from basis.formulieren import fouten_als_berichten, fouten_op_formulier
 from hotspots import selectors as hotspot_selectors
 from hotspots.models import Hotspot
-from integrations import webhooks
+from integrations import email, webhooks
 from integrations.models import WebhookBericht
 from meldingen import selectors as melding_selectors
 
@@ -219,6 +219,7 @@ def actie(request, pk: int):
             "bevestigingen": actie_selectors.actie_bevestigingen(actie=a),
             "bevestiging_form": ActieBevestigingForm(),
             "webhooks": webhooks.webhook_berichten_van_actie(actie_id=a.pk),
+            "emails": email.emails_van_actie(actie_id=a.pk),
             "S": ActieStatus,
         },
     )

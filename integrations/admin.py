@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import WebhookAbonnement, WebhookBericht, WebhookPoging
+from .models import VerzondenEmail, WebhookAbonnement, WebhookBericht, WebhookPoging
 from .webhooks import abonnement_maken, url_controleren
 
 
@@ -81,6 +81,27 @@ class WebhookBerichtAdmin(admin.ModelAdmin):
         "volgende_poging_op", "afgeleverd_op", "aangemaakt_op",
     )  # fmt: skip
     inlines = (WebhookPogingInline,)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VerzondenEmail)
+class VerzondenEmailAdmin(admin.ModelAdmin):
+    """The e-mails about actions and whether the mail server took them: a record, read only."""
+
+    list_display = ("aangemaakt_op", "actie", "soort", "aan", "status", "pogingen")
+    list_filter = ("status", "soort")
+    readonly_fields = (
+        "actie", "event_sleutel", "soort", "aan", "onderwerp", "tekst", "status", "pogingen", "fout",
+        "aangemaakt_op", "verzonden_op",
+    )  # fmt: skip
 
     def has_add_permission(self, request):
         return False

@@ -1,6 +1,6 @@
 """What the SMS channel does when other apps record events (outbox/; docs/architecture.md, "Side effects")."""
 
-from acties.events import ACTIE_HERINNERING, ACTIE_STATUS_GEWIJZIGD
+from acties.events import ACTIE_ESCALATIE, ACTIE_HERINNERING, ACTIE_STATUS_GEWIJZIGD
 from meldingen.events import MELDING_STATUS_GEWIJZIGD
 from outbox.models import Event
 from outbox.registry import handler
@@ -26,3 +26,14 @@ def webhooks_versturen(event: Event) -> None:
     from .webhooks import berichten_maken
 
     berichten_maken(event=event)
+
+
+@handler(ACTIE_STATUS_GEWIJZIGD, naam="integrations.email_status")
+@handler(ACTIE_HERINNERING, naam="integrations.email_herinnering")
+@handler(ACTIE_ESCALATIE, naam="integrations.email_escalatie")
+def emails_versturen(event: Event) -> None:
+    """A new ticket or reminder to the partner's mailbox, an escalation or a declined action to the
+    coordinators; once per event and recipient."""
+    from .email import emails_versturen as versturen
+
+    versturen(event=event)

@@ -166,3 +166,35 @@ class WebhookPoging(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bericht_id} {self.tijdstip:%Y-%m-%d %H:%M:%S} {self.status_code or self.fout}"
+
+
+class EmailStatus(models.TextChoices):
+    WACHTEND = "wachtend", _("Wachtend")
+    VERZONDEN = "verzonden", _("Verzonden")
+    MISLUKT = "mislukt", _("Mislukt")
+
+
+class VerzondenEmail(models.Model):
+    """An e-mail about an action (issue 15), one per event and recipient: a repeated event sends nothing
+    twice, and the coordinators see what went to whom and whether the mail server took it."""
+
+    actie = models.ForeignKey("acties.Actie", on_delete=models.PROTECT, related_name="+")
+    event_sleutel = models.UUIDField()
+    soort = models.CharField(max_length=30)
+    aan = models.EmailField()
+    onderwerp = models.CharField(max_length=200)
+    # The text as sent (never a reporter's words: integrations/email.py builds it from the action alone).
+    tekst = models.TextField()
+    status = models.CharField(max_length=12, choices=EmailStatus.choices, default=EmailStatus.WACHTEND)
+    pogingen = models.PositiveSmallIntegerField(default=0)
+    fout = models.CharField(max_length=200, blank=True)
+    aangemaakt_op = models.DateTimeField()
+    verzonden_op = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verzonden e-mail")
+        verbose_name_plural = _("verzonden e-mails")
+        constraints = [models.UniqueConstraint(fields=["event_sleutel", "aan"], name="email_eenmaal")]
+
+    def __str__(self) -> str:
+        return f"{self.soort} aan {self.aan} ({self.status})"

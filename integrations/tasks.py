@@ -65,3 +65,10 @@ def webhooks_herplannen() -> dict[str, int]:
     from integrations.webhooks import berichten_herplannen
 
     return berichten_herplannen()
+
+
+@shared_task
+def emails_herproberen() -> int:
+    from integrations.email import emails_herproberen as herproberen
+
+    return herproberen()
