@@ -26,7 +26,7 @@ from acties.workflow import ActieStatus, InvalidTransition
 from basis.formulieren import fouten_als_berichten, fouten_op_formulier
 from hotspots import selectors as hotspot_selectors
 from hotspots.models import Hotspot
-from integrations import email, webhooks
+from integrations import dienst_sms, email, webhooks
 from integrations.models import WebhookBericht
 from meldingen import selectors as melding_selectors
 
@@ -220,6 +220,7 @@ def actie(request, pk: int):
             "bevestiging_form": ActieBevestigingForm(),
             "webhooks": webhooks.webhook_berichten_van_actie(actie_id=a.pk),
             "emails": email.emails_van_actie(actie_id=a.pk),
+            "sms": dienst_sms.sms_van_actie(actie_id=a.pk),
             "S": ActieStatus,
         },
     )

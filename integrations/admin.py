@@ -1,12 +1,15 @@
 """Webhook endpoints of the partner organisations (issue 15): an administrator registers one, sees its
 secret once, and switches it on or off; the messages and their attempts are read only."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import VerzondenEmail, WebhookAbonnement, WebhookBericht, WebhookPoging
+from .dienst_sms import dienstnummer_zetten
+from .models import DienstNummer, VerzondenEmail, WebhookAbonnement, WebhookBericht, WebhookPoging
 from .webhooks import abonnement_maken, url_controleren
 
 
@@ -111,3 +114,32 @@ class VerzondenEmailAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class DienstNummerForm(forms.ModelForm):
+    # Write-only: the stored number is never shown, only replaced.
+    nummer = forms.CharField(
+        label=_("Dienstnummer"), max_length=20, help_text=_("Wordt versleuteld bewaard en nooit getoond.")
+    )
+
+    class Meta:
+        model = DienstNummer
+        fields = ("organisatie",)
+
+    def clean_nummer(self):
+        nummer = self.cleaned_data["nummer"]
+        if not re.fullmatch(r"\+?[\d\s-]{9,16}", nummer):
+            raise forms.ValidationError(_("Geef een telefoonnummer, bijvoorbeeld +31 20 123 4567."))
+        return nummer
+
+
+@admin.register(DienstNummer)
+class DienstNummerAdmin(admin.ModelAdmin):
+    form = DienstNummerForm
+    list_display = ("organisatie", "bijgewerkt_op")
+
+    def save_model(self, request, obj, form, change):
+        dienst = dienstnummer_zetten(organisatie=form.cleaned_data["organisatie"], nummer=form.cleaned_data["nummer"])
+        obj.pk = dienst.pk
+        obj.nummer_versleuteld = dienst.nummer_versleuteld
+        obj._state.adding = False

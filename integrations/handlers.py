@@ -37,3 +37,11 @@ def emails_versturen(event: Event) -> None:
     from .email import emails_versturen as versturen
 
     versturen(event=event)
+
+
+@handler(ACTIE_STATUS_GEWIJZIGD, naam="integrations.dienst_sms")
+def dienst_sms(event: Event) -> None:
+    """A text to the duty number of the organisation an urgent action was just assigned to."""
+    from .dienst_sms import dienst_sms_versturen
+
+    dienst_sms_versturen(event=event)

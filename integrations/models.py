@@ -67,10 +67,29 @@ class UitgaandSmsStatus(models.TextChoices):
     MISLUKT = "mislukt", _("Mislukt (dead letter)")
 
 
+class DienstNummer(models.Model):
+    """A partner organisation's duty number for urgent (`spoed`) actions (issue 15): a work number, stored
+    Fernet-encrypted like opted-in numbers and never shown or logged; the admin can only replace it."""
+
+    organisatie = models.OneToOneField("accounts.Organisatie", on_delete=models.CASCADE, related_name="dienstnummer")
+    nummer_versleuteld = models.BinaryField()
+    bijgewerkt_op = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("dienstnummer")
+        verbose_name_plural = _("dienstnummers")
+
+    def __str__(self) -> str:
+        return f"dienstnummer van {self.organisatie_id}"
+
+
 class UitgaandSms(models.Model):
     """An outbound SMS and its delivery attempts; `mislukt` rows are the dead-letter record."""
 
     abonnement = models.ForeignKey(SmsAbonnement, null=True, blank=True, on_delete=models.SET_NULL)
+    # Or a partner's duty number (a spoed action), and the action it is about (shown on its page).
+    dienstnummer = models.ForeignKey(DienstNummer, null=True, blank=True, on_delete=models.SET_NULL)
+    actie = models.ForeignKey("acties.Actie", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     tekst = models.TextField()
     status = models.CharField(max_length=12, choices=UitgaandSmsStatus.choices, default=UitgaandSmsStatus.WACHTRIJ)
     pogingen = models.PositiveSmallIntegerField(default=0)

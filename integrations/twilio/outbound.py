@@ -27,7 +27,7 @@ from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from integrations.models import SmsAbonnement, UitgaandSms, UitgaandSmsStatus
+from integrations.models import DienstNummer, SmsAbonnement, UitgaandSms, UitgaandSmsStatus
 from integrations.twilio.crypto import nummer_ontsleutelen
 from integrations.twilio.services import sms_gesprekken_opschonen
 from integrations.twilio.tekst import segmenten
@@ -126,10 +126,15 @@ def uitgaand_sms_versturen(*, uitgaand_id: int, laatste_poging: bool = False) ->
     """
     fout: SmsFout | None = None
     with transaction.atomic():
-        sms = UitgaandSms.objects.select_for_update(of=("self",)).select_related("abonnement").get(pk=uitgaand_id)
+        sms = (
+            UitgaandSms.objects.select_for_update(of=("self",))
+            .select_related("abonnement", "dienstnummer")
+            .get(pk=uitgaand_id)
+        )
         if sms.status != UitgaandSmsStatus.WACHTRIJ:
             return sms
-        if sms.abonnement is None:
+        bestemming = sms.abonnement or sms.dienstnummer
+        if bestemming is None:
             # Deleted (closed melding or 90 days) before this text went out: the number is gone.
             sms.status = UitgaandSmsStatus.MISLUKT
             sms.laatste_fout = "abonnement verwijderd, nummer niet meer bekend"
@@ -137,9 +142,7 @@ def uitgaand_sms_versturen(*, uitgaand_id: int, laatste_poging: bool = False) ->
             return sms
         sms.pogingen += 1
         try:
-            sms.twilio_sid = _twilio_versturen(
-                naar=nummer_ontsleutelen(sms.abonnement.nummer_versleuteld), tekst=sms.tekst
-            )
+            sms.twilio_sid = _twilio_versturen(naar=nummer_ontsleutelen(bestemming.nummer_versleuteld), tekst=sms.tekst)
         except Exception as exc:
             fout = fout_classificeren(exc)
             sms.laatste_fout = str(fout)
@@ -158,14 +161,23 @@ def uitgaand_sms_versturen(*, uitgaand_id: int, laatste_poging: bool = False) ->
     return sms
 
 
-def sms_in_wachtrij(*, abonnement: SmsAbonnement, tekst: str, sleutel: str | None = None) -> UitgaandSms:
+def sms_in_wachtrij(
+    *,
+    abonnement: SmsAbonnement | None = None,
+    tekst: str,
+    sleutel: str | None = None,
+    dienstnummer: DienstNummer | None = None,
+    actie_id: int | None = None,
+) -> UitgaandSms:
     """Records a text for a subscriber and schedules its sending once the transaction commits. With a
     `sleutel` (idempotency key) a second call returns the text already queued under it."""
     from integrations.tasks import sms_versturen  # the tasks module imports this one
 
     if sleutel is not None and (bestaand := UitgaandSms.objects.filter(sleutel=sleutel).first()) is not None:
         return bestaand
-    sms = UitgaandSms.objects.create(abonnement=abonnement, tekst=tekst, sleutel=sleutel)
+    sms = UitgaandSms.objects.create(
+        abonnement=abonnement, dienstnummer=dienstnummer, actie_id=actie_id, tekst=tekst, sleutel=sleutel
+    )
 
     def plannen() -> None:
         try:
