@@ -157,6 +157,10 @@ def api_sleutel_maken(
 def api_sleutel_gebruikt(*, sleutel: ApiSleutel, nu: datetime | None = None) -> None:
     nu = nu or timezone.now()
     grens = nu - API_LAATST_GEBRUIKT_RESOLUTIE
+    # Authentication loaded the key a moment ago: a recent stamp needs no query at all (a partner
+    # system polling many times a minute would otherwise send an UPDATE per request).
+    if sleutel.laatst_gebruikt_op is not None and sleutel.laatst_gebruikt_op >= grens:
+        return
     ApiSleutel.objects.filter(pk=sleutel.pk).filter(
         Q(laatst_gebruikt_op__isnull=True) | Q(laatst_gebruikt_op__lt=grens)
     ).update(laatst_gebruikt_op=nu)

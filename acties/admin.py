@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
+from basis.admin import AlleenLezenAdmin
+
 from .models import Actie, ActieEvent, ActieInzage, ActieSignaal, ActieType, Convenant, ConvenantVeldenWijziging
 from .services import convenant_velden_wijzigen
 from .workflow import ZichtbaarVeld
@@ -15,15 +17,11 @@ class AlleenLezenMixin:
         return False
 
 
-class GeschiedenisInline(AlleenLezenMixin, admin.TabularInline):
+class GeschiedenisInline(AlleenLezenAdmin, admin.TabularInline):
+    """Written by the services only."""
+
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False  # written by the services only
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class VeldwijzigingInline(GeschiedenisInline):
@@ -72,16 +70,10 @@ class ConvenantAdmin(AlleenLezenMixin, admin.ModelAdmin):
 
 
 @admin.register(ConvenantVeldenWijziging)
-class ConvenantVeldenWijzigingAdmin(AlleenLezenMixin, admin.ModelAdmin):
+class ConvenantVeldenWijzigingAdmin(AlleenLezenAdmin, admin.ModelAdmin):
     list_display = ("convenant", "tijdstip", "door_naam", "voor", "na")
     list_filter = ("convenant",)
     readonly_fields = ("convenant", "door", "door_naam", "tijdstip", "voor", "na")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ActieType)
@@ -146,7 +138,7 @@ class ActieAdmin(AlleenLezenMixin, LeafletGeoAdmin):
 
 
 @admin.register(ActieInzage)
-class ActieInzageAdmin(AlleenLezenMixin, admin.ModelAdmin):
+class ActieInzageAdmin(AlleenLezenAdmin, admin.ModelAdmin):
     """The actions' audit trail (partner tickets and lists, action pages, photos): read only."""
 
     list_display = ("tijdstip", "gebruikersnaam", "organisatie", "soort", "actie_ids")
@@ -155,15 +147,9 @@ class ActieInzageAdmin(AlleenLezenMixin, admin.ModelAdmin):
     readonly_fields = ("gebruiker", "gebruikersnaam", "organisatie", "actie_ids", "soort", "tijdstip")
     date_hierarchy = "tijdstip"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ActieSignaal)
-class ActieSignaalAdmin(AlleenLezenMixin, admin.ModelAdmin):
+class ActieSignaalAdmin(AlleenLezenAdmin, admin.ModelAdmin):
     """Reminders and escalations the service-level sweep wrote (issue 14): a record, read only."""
 
     list_display = ("aangemaakt_op", "actie", "soort", "deadline", "organisatie")
@@ -171,9 +157,3 @@ class ActieSignaalAdmin(AlleenLezenMixin, admin.ModelAdmin):
     list_select_related = ("actie", "organisatie")
     readonly_fields = ("actie", "soort", "deadline", "organisatie", "aangemaakt_op")
     date_hierarchy = "aangemaakt_op"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

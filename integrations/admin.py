@@ -8,6 +8,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from basis.admin import AlleenLezenAdmin, overnemen_van_service
+
 from .dienst_sms import dienstnummer_zetten
 from .models import DienstNummer, VerzondenEmail, WebhookAbonnement, WebhookBericht, WebhookPoging
 from .webhooks import abonnement_maken, url_controleren
@@ -48,10 +50,7 @@ class WebhookAbonnementAdmin(admin.ModelAdmin):
             obj.save()
             return
         nieuw, geheim = abonnement_maken(organisatie=obj.organisatie, url=obj.url)
-        obj.pk = nieuw.pk
-        obj.geheim_versleuteld = nieuw.geheim_versleuteld
-        obj.aangemaakt_op = nieuw.aangemaakt_op
-        obj._state.adding = False
+        overnemen_van_service(obj, nieuw)
         messages.warning(
             request,
             _(
@@ -75,7 +74,7 @@ class WebhookPogingInline(admin.TabularInline):
 
 
 @admin.register(WebhookBericht)
-class WebhookBerichtAdmin(admin.ModelAdmin):
+class WebhookBerichtAdmin(AlleenLezenAdmin, admin.ModelAdmin):
     list_display = ("msg_id", "abonnement", "actie", "type", "status", "pogingen", "volgende_poging_op")
     list_filter = ("status", "type")
     list_select_related = ("abonnement__organisatie",)
@@ -85,18 +84,9 @@ class WebhookBerichtAdmin(admin.ModelAdmin):
     )  # fmt: skip
     inlines = (WebhookPogingInline,)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(VerzondenEmail)
-class VerzondenEmailAdmin(admin.ModelAdmin):
+class VerzondenEmailAdmin(AlleenLezenAdmin, admin.ModelAdmin):
     """The e-mails about actions and whether the mail server took them: a record, read only."""
 
     list_display = ("aangemaakt_op", "actie", "soort", "aan", "status", "pogingen")
@@ -105,15 +95,6 @@ class VerzondenEmailAdmin(admin.ModelAdmin):
         "actie", "event_sleutel", "soort", "aan", "onderwerp", "tekst", "status", "pogingen", "fout",
         "aangemaakt_op", "verzonden_op",
     )  # fmt: skip
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DienstNummerForm(forms.ModelForm):
@@ -140,6 +121,4 @@ class DienstNummerAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         dienst = dienstnummer_zetten(organisatie=form.cleaned_data["organisatie"], nummer=form.cleaned_data["nummer"])
-        obj.pk = dienst.pk
-        obj.nummer_versleuteld = dienst.nummer_versleuteld
-        obj._state.adding = False
+        overnemen_van_service(obj, dienst)

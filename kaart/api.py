@@ -166,6 +166,16 @@ class KaartMeldingenView(APIView):
         return _geojson(meldingen_kaart_punten(filter=melding_filter, rd_box=beeld.rd_box, pagina=pagina))
 
 
+def _gebied_parameters(bbox_betekent: str) -> list[OpenApiParameter]:
+    """The area filters the hotspot and action layers share (kaart.filters.GEBIED_PARAMETERS)."""
+    return [
+        OpenApiParameter("stadsdeel", str, description="stadsdeel codes"),
+        OpenApiParameter("wijk", str, description="wijk codes"),
+        OpenApiParameter("buurt", str, description="buurt codes"),
+        OpenApiParameter("bbox", str, description=f"minlon,minlat,maxlon,maxlat (WGS84); {bbox_betekent}"),
+    ]
+
+
 class HotspotsView(APIView):
     permission_classes = [CoordinatieToegang]
 
@@ -180,10 +190,7 @@ class HotspotsView(APIView):
         ),
         parameters=[
             OpenApiParameter("status", str, description="opkomend, actief, in_aanpak, afkoelend, opgelost"),
-            OpenApiParameter("stadsdeel", str, description="stadsdeel codes"),
-            OpenApiParameter("wijk", str, description="wijk codes"),
-            OpenApiParameter("buurt", str, description="buurt codes"),
-            OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (WGS84); polygons intersecting it"),
+            *_gebied_parameters("polygons intersecting it"),
         ],
         responses={
             (200, "application/geo+json"): OpenApiResponse(OpenApiTypes.OBJECT, "GeoJSON FeatureCollection"),
@@ -211,12 +218,7 @@ class ActiesKaartView(APIView):
             "deadline (completion deadline, ISO 8601 or null), hotspot (id or null). At most 2000 "
             "features. The area filters select actions whose buurt lies in the area." + _LIST_NOTE
         ),
-        parameters=[
-            OpenApiParameter("stadsdeel", str, description="stadsdeel codes"),
-            OpenApiParameter("wijk", str, description="wijk codes"),
-            OpenApiParameter("buurt", str, description="buurt codes"),
-            OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (WGS84); points inside it"),
-        ],
+        parameters=_gebied_parameters("points inside it"),
         responses={
             (200, "application/geo+json"): OpenApiResponse(OpenApiTypes.OBJECT, "GeoJSON FeatureCollection"),
             400: _FOUT,

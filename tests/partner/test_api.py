@@ -190,6 +190,21 @@ def test_een_inzagerij_per_verzoek(sleutel, toegewezen):  # noqa: F811
     assert rij.laatst_gebruikt_op is not None
 
 
+def test_laatst_gebruikt_wordt_hoogstens_eens_per_minuut_geschreven(sleutel, django_assert_num_queries):
+    from accounts.services import api_sleutel_gebruikt
+
+    _client, rij, _k = sleutel("handhaving")
+    nu = timezone.now()
+    api_sleutel_gebruikt(sleutel=rij, nu=nu)
+    rij.refresh_from_db()
+    with django_assert_num_queries(0):  # stamped a moment ago: no UPDATE for the next request
+        api_sleutel_gebruikt(sleutel=rij, nu=nu + timedelta(seconds=30))
+    with django_assert_num_queries(1):
+        api_sleutel_gebruikt(sleutel=rij, nu=nu + timedelta(minutes=2))
+    rij.refresh_from_db()
+    assert rij.laatst_gebruikt_op == nu + timedelta(minutes=2)
+
+
 @override_settings(PARTNER_API_PER_MINUUT=3)
 def test_limiet_per_sleutel(sleutel):
     client, _rij, _k = sleutel("handhaving")
