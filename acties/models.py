@@ -93,6 +93,9 @@ class ActieType(models.Model):
     dagen_accepteren = models.PositiveSmallIntegerField(_("dagen om te accepteren"), default=3)
     dagen_afronden = models.PositiveSmallIntegerField(_("dagen om af te ronden"), default=30)
     publiek_zichtbaar = models.BooleanField(_("publiek zichtbaar"), default=False)
+    # A 13b closure: nothing about it is public (buurt page, reporter's status) until the mayor's decision
+    # is (Actie.besluit_openbaar_op, set by a coordinator).
+    openbaar_na_besluit = models.BooleanField(_("pas openbaar na het besluit"), default=False)
     publieke_tekst_nl = models.CharField(_("publieke tekst (nl)"), max_length=200, blank=True)
     publieke_tekst_en = models.CharField(_("publieke tekst (en)"), max_length=200, blank=True)
     volgorde = models.PositiveSmallIntegerField(default=0)
@@ -140,6 +143,9 @@ class Actie(models.Model):
         "hotspots.Hotspot", null=True, blank=True, on_delete=models.PROTECT, related_name="acties"
     )
     meldingen = models.ManyToManyField(Melding, blank=True, related_name="acties")
+    # The hotspot's members when the action was first assigned (issue 16): their reporters see the action
+    # on their status page. Frozen like the target area, since a recompute changes the membership.
+    hotspot_meldingen = models.ManyToManyField(Melding, blank=True, related_name="acties_via_hotspot")
     adres = models.CharField(_("adres"), max_length=200, blank=True)
     bag_id = models.CharField(_("BAG-id"), max_length=16, blank=True)
     punt = models.PointField(srid=RD_SRID, null=True, blank=True)
@@ -158,6 +164,7 @@ class Actie(models.Model):
     toegewezen_op = models.DateTimeField(_("toegewezen op"), null=True, blank=True)
     deadline_accepteren = models.DateTimeField(_("accepteren vóór"), null=True, blank=True)
     deadline_afronden = models.DateTimeField(_("afronden vóór"), null=True, blank=True)
+    afgerond_op = models.DateTimeField(_("afgerond op"), null=True, blank=True)
 
     uitkomst = models.CharField(_("uitkomst"), max_length=30, choices=Uitkomst.choices, blank=True)
     uitkomst_tekst = models.TextField(_("toelichting op de uitkomst"), blank=True)
@@ -193,6 +200,10 @@ class Actie(models.Model):
             models.Index(fields=["deadline_afronden", "id"], name="actie_deadline"),
             # The partner API's sync pages walk this in order (acties.selectors.partner_tickets_sync).
             models.Index(fields=["bijgewerkt_op", "id"], name="actie_gewijzigd"),
+            # The public buurt page: a buurt's completed actions, newest first.
+            models.Index(
+                fields=["buurt", "-afgerond_op"], name="actie_afgerond_buurt", condition=models.Q(status="afgerond")
+            ),
         ]
         constraints = [
             models.CheckConstraint(

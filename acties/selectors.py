@@ -8,6 +8,7 @@ it at all, so no template can reach them through it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,7 +17,7 @@ from django.contrib.gis.db.models import PointField
 from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface, Transform
 from django.contrib.gis.geos import Polygon
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Case, F, OrderBy, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, F, OrderBy, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -596,3 +597,157 @@ def acties_kaart(
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+# --- what the public sees of actions (issue 16) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PubliekeActie:
+    """An action as a reporter or the neighbourhood may see it: no address, no partner, no internal
+    text. `fase`: gepland, bezig, afgerond (full disclosure) or in_onderzoek, afgehandeld (status only)."""
+
+    soort: str
+    fase: str
+    tekst: str
+    datum: date | None  # the day it was completed
+    uitkomst: str  # the outcome's label, only where the covenant allows it
+    samenvatting: str  # the coordinator's public summary; never for an action on a dwelling
+
+    @property
+    def afgerond(self) -> bool:
+        return self.fase in ("afgerond", "afgehandeld")
+
+
+def _besluit_openbaar(vandaag: date) -> Q:
+    """A 13b closure (a type that is public only after the decision) counts once its decision is public."""
+    return Q(type__openbaar_na_besluit=False) | Q(besluit_openbaar_op__lte=vandaag)
+
+
+def _publiek_qs(vandaag: date) -> QuerySet[Actie]:
+    woning_melding = Actie.meldingen.through.objects.filter(
+        actie_id=OuterRef("pk"), melding__locatie_type_id__in=WONING_LOCATIE_TYPES
+    )
+    return (
+        Actie.objects.filter(_besluit_openbaar(vandaag))
+        .select_related("type", "convenant")
+        .annotate(
+            op_woning=Case(
+                When(type__richt_zich_op_woning=True, then=Value(True)),
+                When(Q(adres="") & Q(punt__isnull=True), then=Value(False)),
+                default=Exists(woning_melding),
+                output_field=BooleanField(),
+            )
+        )
+        .only(
+            "status",
+            "afgerond_op",
+            "uitkomst",
+            "publieke_samenvatting",
+            "adres",
+            "type__label_nl",
+            "type__label_en",
+            "type__publiek_zichtbaar",
+            "type__publieke_tekst_nl",
+            "type__publieke_tekst_en",
+            "type__richt_zich_op_woning",
+            "convenant__melder_informatie",
+        )
+    )
+
+
+def _publieke_tekst(type: ActieType) -> str:
+    tekst = type.publieke_tekst_en if (get_language() or "nl").startswith("en") else type.publieke_tekst_nl
+    return tekst or type.label
+
+
+def _als_publiek(actie: Actie, *, volledig: bool) -> PubliekeActie:
+    datum = (
+        timezone.localdate(actie.afgerond_op) if actie.afgerond_op and actie.status == ActieStatus.AFGEROND else None
+    )
+    if not volledig:
+        klaar = actie.status in GESLOTEN
+        return PubliekeActie(
+            soort=_("Onderzoek"),
+            fase="afgehandeld" if klaar else "in_onderzoek",
+            tekst=_("Het onderzoek naar aanleiding van meldingen is afgehandeld.")
+            if klaar
+            else _("Naar aanleiding van meldingen loopt een onderzoek."),
+            datum=None,
+            uitkomst="",
+            samenvatting="",
+        )
+    if actie.status == ActieStatus.AFGEROND:
+        fase, tekst = "afgerond", _publieke_tekst(actie.type)
+    elif actie.status == ActieStatus.IN_UITVOERING:
+        fase, tekst = "bezig", _("%(soort)s: wordt nu uitgevoerd.") % {"soort": actie.type.label}
+    else:
+        fase, tekst = "gepland", _("%(soort)s: is gepland.") % {"soort": actie.type.label}
+    return PubliekeActie(
+        soort=actie.type.label,
+        fase=fase,
+        tekst=tekst,
+        datum=datum,
+        uitkomst=actie.get_uitkomst_display() if actie.uitkomst and fase == "afgerond" else "",
+        samenvatting="" if getattr(actie, "op_woning", True) else actie.publieke_samenvatting,
+    )
+
+
+def melding_publieke_acties(*, melding_id: int, vandaag: date | None = None) -> list[PubliekeActie]:
+    """The actions that followed a melding, for its reporter's status page and texts: linked to the
+    melding, or to a hotspot it belonged to when the action was assigned; once a partner was asked to
+    act (not proposals, not cancelled ones). In full where the type is public and the covenant lets the
+    reporter hear the outcome; otherwise only "in onderzoek" / "afgehandeld" (Zoeklicht; also a type the
+    public may not see, such as a tenancy measure). A 13b closure stays invisible until its decision is."""
+    vandaag = vandaag or timezone.localdate()
+    acties = (
+        _publiek_qs(vandaag)
+        .filter(Q(meldingen=melding_id) | Q(hotspot_meldingen=melding_id))
+        .filter(status__in=BIJ_PARTNER)
+        .distinct()
+        .order_by(F("afgerond_op").desc(nulls_first=True), "-toegewezen_op", "-id")[:20]
+    )
+    return [_als_publiek(a, volledig=a.type.publiek_zichtbaar and actie_melder_mag_uitkomst_horen(a)) for a in acties]
+
+
+def actie_publiek_voor_melding(*, actie_id: int, vandaag: date | None = None) -> PubliekeActie | None:
+    """One action as its reporters may see it (the text when it completes), or None if they may not."""
+    vandaag = vandaag or timezone.localdate()
+    actie = _publiek_qs(vandaag).filter(pk=actie_id, status__in=BIJ_PARTNER).first()
+    if actie is None:
+        return None
+    return _als_publiek(actie, volledig=actie.type.publiek_zichtbaar and actie_melder_mag_uitkomst_horen(actie))
+
+
+def actie_melding_ids_voor_melders(*, actie_id: int) -> list[int]:
+    """The meldingen whose reporters hear of this action: linked, or in its hotspot when assigned."""
+    direct = Actie.meldingen.through.objects.filter(actie_id=actie_id).values_list("melding_id", flat=True)
+    via = Actie.hotspot_meldingen.through.objects.filter(actie_id=actie_id).values_list("melding_id", flat=True)
+    return sorted(set(direct) | set(via))
+
+
+# The buurt page lists the completed public actions of this many days, at most BUURT_ACTIES_MAX.
+BUURT_ACTIES_DAGEN = 365
+BUURT_ACTIES_MAX = 50
+
+
+def buurt_publieke_acties(*, buurt_code: str, vandaag: date | None = None) -> list[PubliekeActie]:
+    """Completed actions in a buurt the public may see (type public, 13b decision public), newest first.
+    Never an address: an action on a dwelling reads "in deze buurt" only, and no outcome is shown."""
+    vandaag = vandaag or timezone.localdate()
+    sinds = timezone.now() - timedelta(days=BUURT_ACTIES_DAGEN)
+    acties = (
+        _publiek_qs(vandaag)
+        .filter(
+            buurt_id=buurt_code,
+            status=ActieStatus.AFGEROND,
+            afgerond_op__gte=sinds,
+            type__publiek_zichtbaar=True,
+        )
+        .order_by("-afgerond_op", "-id")[:BUURT_ACTIES_MAX]
+    )
+    uit = []
+    for a in acties:
+        p = _als_publiek(a, volledig=True)
+        uit.append(dataclasses.replace(p, uitkomst=""))
+    return uit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import cast
 
 from django.conf import settings
@@ -335,12 +335,18 @@ def actie_transition(
             actie.doelgebied = _doelgebied(actie)
             actie.doelgebied_vastgelegd_op = nu
             update += ["doelgebied", "doelgebied_vastgelegd_op"]
+            if actie.hotspot is not None:
+                # Who reported at this hotspot until now hears of the action (issue 16).
+                actie.hotspot_meldingen.set(
+                    list(hotspot_melding_ids(hotspot=actie.hotspot).values_list("melding_id", flat=True))
+                )
     elif naar == ActieStatus.AFGEROND:
         if uitkomst not in Uitkomst.values:
             raise ValidationError({"uitkomst": [_("Kies de uitkomst.")]})
         actie.uitkomst = uitkomst
         actie.uitkomst_tekst = uitkomst_tekst.strip()
-        update += ["uitkomst", "uitkomst_tekst"]
+        actie.afgerond_op = nu
+        update += ["uitkomst", "uitkomst_tekst", "afgerond_op"]
         if foto:
             _foto_opslaan(actie=actie, data=foto, door=actor, nu=nu)
 
@@ -430,6 +436,32 @@ def actie_voortgang_melden(*, actie: Actie, tekst: str, actor: User) -> ActieEve
     actie.save(update_fields=["bijgewerkt_op"])
     return ActieEvent.objects.create(
         actie=actie, van=actie.status, naar=actie.status, actor=actor, reden=tekst, created_at=nu
+    )
+
+
+@transaction.atomic
+def actie_besluit_openbaar_zetten(*, actie: Actie, datum: date | None, actor: User) -> ActieEvent:
+    """A coordinator records the day the mayor's decision on a 13b closure was (or will be) made public;
+    before that day the closure appears on no public page (issue 16). A history row says who set what;
+    `None` takes a date back (entered by mistake)."""
+    if not mag_triageren(actor):
+        raise PermissionDenied
+    actie = Actie.objects.select_for_update(of=("self",)).select_related("type").get(pk=actie.pk)
+    if not actie.type.openbaar_na_besluit:
+        raise ValidationError({"besluit_openbaar_op": [_("Voor deze soort actie is geen besluit nodig.")]})
+    if datum is not None and not (date(2000, 1, 1) <= datum <= timezone.localdate() + timedelta(days=366)):
+        raise ValidationError({"besluit_openbaar_op": [_("Vul een datum in tussen 2000 en volgend jaar.")]})
+    nu = timezone.now()
+    actie.besluit_openbaar_op = datum
+    actie.bijgewerkt_op = nu
+    actie.save(update_fields=["besluit_openbaar_op", "bijgewerkt_op"])
+    reden = (
+        _("Besluit openbaar op %(d)s.") % {"d": datum.isoformat()}
+        if datum is not None
+        else _("Datum van openbaarmaking van het besluit weggehaald.")
+    )
+    return ActieEvent.objects.create(
+        actie=actie, van=actie.status, naar=actie.status, actor=actor, reden=reden, created_at=nu
     )
 
 

@@ -360,6 +360,8 @@ GEOCODER_CACHE_SECONDS = int(env("GEOCODER_CACHE_SECONDS", str(24 * 60 * 60)))
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000")
 TWILIO_AUTH_TOKEN = secret("TWILIO_AUTH_TOKEN")
 TWILIO_FROM = env("TWILIO_FROM", "")
+# The number residents text a report to, shown on the public pages (issue 16); by default the sending number.
+SMS_MELDNUMMER = env("SMS_MELDNUMMER", TWILIO_FROM)
 PHONE_HASH_KEY = secret("PHONE_HASH_KEY")
 # Twilio's REST API base (https://api.twilio.com); tests point it at a loopback fake.
 TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", "")

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView
 from kaart.tegels import tegel
 from meldingen import urls as meldingen_urls
 from publiek import urls as publiek_urls
+from publiek.open_data import buurtcijfers
 
 from .views import ApiDocsView
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),
     path("integrations/", include("integrations.urls")),
+    # The buurt figures as open data (issue 16; docs/api.md "Open data"): no language prefix, no login.
+    path("open-data/buurtcijfers.<str:formaat>", buurtcijfers, name="open_data"),
     path("beheer/", admin.site.urls),
 ]
 # The residents' pages choose their language by URL: Dutch at /melden/, English at /en/melden/. No
@@ -36,6 +39,8 @@ urlpatterns += i18n_patterns(
     # Filing (meldingen) and following (publiek, composed above meldingen so it can show actions later)
     # share the residents' URL space and its namespace.
     path("melden/", include((meldingen_urls.urlpatterns + publiek_urls.urlpatterns, "meldingen"))),
+    # What was done in a buurt and how much was reported there (issue 16).
+    path("buurt/", include(("publiek.buurt_urls", "buurt"))),
     prefix_default_language=False,
 )
 # No MEDIA_URL route, not even with DEBUG: reporters' photos are private (meldingen/storage.py) and

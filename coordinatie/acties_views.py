@@ -31,7 +31,14 @@ from integrations.models import WebhookBericht
 from meldingen import selectors as melding_selectors
 
 from . import services
-from .forms import ActieBevestigingForm, ActieFilterForm, ActieStapForm, ActieVoorstelForm, MeldingenAfsluitenForm
+from .forms import (
+    ActieBesluitForm,
+    ActieBevestigingForm,
+    ActieFilterForm,
+    ActieStapForm,
+    ActieVoorstelForm,
+    MeldingenAfsluitenForm,
+)
 from .views import foto_antwoord, foto_bestaat, fotos_vereist, terug_url
 
 MAX_MELDINGEN = 200
@@ -291,6 +298,26 @@ def actie_bevestigen(request, pk: int):
         else:
             messages.success(request, _("De bevestiging is vastgelegd."))
     return HttpResponseRedirect(reverse("coordinatie:actie", args=[pk]))
+
+
+@require_POST
+@triage_vereist
+def actie_besluit(request, pk: int):
+    """The day a 13b closure's decision became public (issue 16): from then on it may be published."""
+    a = _actie_of_404(pk)
+    form = ActieBesluitForm(request.POST)
+    if not form.is_valid():
+        fouten_als_berichten(request, form.errors)
+    else:
+        try:
+            actie_services.actie_besluit_openbaar_zetten(
+                actie=a, datum=form.cleaned_data["besluit_openbaar_op"], actor=request.user
+            )
+        except ValidationError as fout:
+            fouten_als_berichten(request, fout)
+        else:
+            messages.success(request, _("De datum van het besluit is vastgelegd."))
+    return HttpResponseRedirect(reverse("coordinatie:actie", args=[pk]) + "#kop-besluit")
 
 
 @require_POST

@@ -178,6 +178,10 @@ class ActieBevestigingForm(forms.Form):
     )
 
 
+class ActieBesluitForm(forms.Form):
+    besluit_openbaar_op = forms.DateField(label=_("Besluit openbaar gemaakt op"), required=False)
+
+
 class ActieFilterForm(forms.Form):
     """The action list's filters from the query string; an unknown value is an error on its field."""
 

@@ -19,6 +19,7 @@ urlpatterns = [
         "acties/<int:pk>/meldingen-afsluiten/", acties_views.actie_meldingen_afsluiten, name="actie_meldingen_afsluiten"
     ),
     path("acties/<int:pk>/bevestigen/", acties_views.actie_bevestigen, name="actie_bevestigen"),
+    path("acties/<int:pk>/besluit/", acties_views.actie_besluit, name="actie_besluit"),
     path("acties/<int:pk>/webhooks/<int:bericht_id>/opnieuw/", acties_views.webhook_opnieuw, name="webhook_opnieuw"),
     path("acties/fotos/<int:pk>/", acties_views.actie_foto, name="actie_foto"),
     path("inzage/", views.inzage, name="inzage"),

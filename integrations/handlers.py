@@ -5,7 +5,7 @@ from meldingen.events import MELDING_STATUS_GEWIJZIGD
 from outbox.models import Event
 from outbox.registry import handler
 
-from .twilio.outbound import abonnement_statusupdate, abonnement_van_melding
+from .twilio.outbound import abonnement_statusupdate, abonnement_van_melding, actie_afgerond_teksten
 
 
 @handler(MELDING_STATUS_GEWIJZIGD, naam="integrations.sms_statusupdate")
@@ -16,6 +16,13 @@ def sms_statusupdate(event: Event) -> None:
     abonnement_id = abonnement_van_melding(melding_id=event.object_id)
     if abonnement_id is not None:
         abonnement_statusupdate(abonnement_id=abonnement_id, sleutel=f"{event.sleutel}:{abonnement_id}")
+
+
+@handler(ACTIE_STATUS_GEWIJZIGD, naam="integrations.sms_actie_afgerond")
+def sms_actie_afgerond(event: Event) -> None:
+    """Issue 16: subscribers whose melding a completed action followed get one short text about it."""
+    if event.data.get("naar") == "afgerond":
+        actie_afgerond_teksten(actie_id=event.object_id, sleutel=event.sleutel)
 
 
 @handler(ACTIE_STATUS_GEWIJZIGD, naam="integrations.webhooks_status")

@@ -10,6 +10,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -65,21 +66,38 @@ class PubliekeStatus:
     toelichting: str
     buurt_naam: str
     ontvangen_op: str  # the hour of filing, as a date only
+    buurt_code: str = ""
+    # The note a coordinator wrote for the reporters when closing the melding (acties_meldingen_afsluiten
+    # passes it through the covenant's disclosure rule first).
+    notitie: str = ""
     acties: tuple = ()
+    melding_id: int = 0  # for the composing layer (publiek), never shown
+
+    @property
+    def ontvangen_datum(self) -> dt.date:
+        return dt.date.fromisoformat(self.ontvangen_op)
 
 
 def melding_public_status(*, meldcode: str) -> PubliekeStatus | None:
     code = meldcode_normalize(meldcode)
     melding = (
         Melding.objects.select_related("buurt", "duplicaat_van")
-        .only("meldcode", "status", "afwijs_reden", "ontvangen_op", "buurt__naam", "duplicaat_van__status")
+        .only(
+            "meldcode",
+            "status",
+            "afwijs_reden",
+            "ontvangen_op",
+            "buurt__naam",
+            "duplicaat_van__status",
+            "duplicaat_van__id",
+        )
         .filter(meldcode=code)
         .first()
     )
     if melding is None:
         return None
     status = melding.status
-    toelichting = ""
+    toelichting = notitie = ""
     if melding.afwijs_reden == AfwijsReden.DUBBEL and melding.duplicaat_van is not None:
         # Somebody else reported the same; the reporter follows that case.
         status = melding.duplicaat_van.status
@@ -90,6 +108,13 @@ def melding_public_status(*, meldcode: str) -> PubliekeStatus | None:
         toelichting = _("Uw melding wordt behandeld en meegenomen in de aanpak van deze buurt.")
     elif status == MeldingStatus.AFGEHANDELD:
         toelichting = _("Uw melding is afgehandeld. Dank u wel dat u dit liet weten.")
+        notitie = (
+            MeldingEvent.objects.filter(melding_id=melding.pk, naar=MeldingStatus.AFGEHANDELD)
+            .order_by("-created_at", "-id")
+            .values_list("toelichting", flat=True)
+            .first()
+            or ""
+        )
     else:
         toelichting = _("Uw melding is bekeken en afgesloten.")
     return PubliekeStatus(
@@ -99,6 +124,10 @@ def melding_public_status(*, meldcode: str) -> PubliekeStatus | None:
         toelichting=str(toelichting),
         buurt_naam=melding.buurt.naam,
         ontvangen_op=melding.ontvangen_op.date().isoformat(),
+        buurt_code=melding.buurt_id,
+        notitie=notitie,
+        # A duplicate's reporter follows the earlier melding, its actions included.
+        melding_id=melding.duplicaat_van_id or melding.pk if melding.afwijs_reden == AfwijsReden.DUBBEL else melding.pk,
     )
 
 
@@ -579,3 +608,116 @@ def meldingen_zelfverraad(*, meldingen: Iterable[Melding]) -> dict[int, Zelfverr
         if signaal:
             signalen[melding.pk] = signaal
     return signalen
+
+
+# --- public figures per buurt (issue 16) ------------------------------------------------------------
+# Raw counts only: what may be shown of them (at least 5 reports, nothing recoverable by subtracting) is
+# decided above, in publiek/drempel.py. Months are calendar months in Amsterdam time.
+
+BUURT_TELLING_SQL = """
+SELECT m.buurt_id, date_trunc('month', m.ontvangen_op AT TIME ZONE %(tz)s)::date AS maand, {kolom}, count(*)
+FROM meldingen_melding m {join}
+WHERE {geteld} AND m.ontvangen_op >= %(van)s AND m.ontvangen_op < %(tot)s {buurt}
+GROUP BY 1, 2, 3
+"""
+
+
+@dataclass
+class MaandTelling:
+    totaal: int = 0
+    plekken: dict[str, int] = dataclasses.field(default_factory=dict)
+    waarnemingen: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+def buurten_maandtellingen(
+    *, van: dt.date, tot: dt.date, buurt_code: str | None = None
+) -> dict[str, dict[dt.date, MaandTelling]]:
+    """Counted meldingen (not rejected, not a duplicate) per buurt and calendar month received in
+    [van, tot): the total, per kind of place (one per melding: they add up to the total) and per
+    observation (a melding names one or more). Months without meldingen are absent."""
+    tz = ZoneInfo("Europe/Amsterdam")
+    params: dict[str, Any] = {
+        "tz": "Europe/Amsterdam",
+        "van": dt.datetime.combine(van, dt.time.min, tzinfo=tz),
+        "tot": dt.datetime.combine(tot, dt.time.min, tzinfo=tz),
+        "buurt": buurt_code,
+    }
+    filter_buurt = "AND m.buurt_id = %(buurt)s" if buurt_code is not None else ""
+    uit: dict[str, dict[dt.date, MaandTelling]] = defaultdict(lambda: defaultdict(MaandTelling))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            BUURT_TELLING_SQL.format(kolom="m.locatie_type_id", join="", geteld=geteld_sql("m"), buurt=filter_buurt),
+            params,
+        )
+        for buurt, maand, plek, n in cursor.fetchall():
+            telling = uit[buurt][maand]
+            telling.plekken[plek] = n
+            telling.totaal += n
+        cursor.execute(
+            BUURT_TELLING_SQL.format(
+                kolom="w.code",
+                join="CROSS JOIN LATERAL unnest(m.waarnemingen) AS w(code)",
+                geteld=geteld_sql("m"),
+                buurt=filter_buurt,
+            ),
+            params,
+        )
+        for buurt, maand, waarneming, n in cursor.fetchall():
+            uit[buurt][maand].waarnemingen[waarneming] = n
+    return {b: dict(maanden) for b, maanden in uit.items()}
+
+
+def codelijst_publiek(soort: str) -> list[tuple[str, str]]:
+    """(code, label) of every kind of place (`plekken`) or observation (`waarnemingen`) in the code list, in
+    the form's order; retired ones too, since older meldingen name them. The public figures have a cell
+    for each, so a hidden cell is one of many, not the only one missing."""
+    model = LocatieType if soort == "plekken" else Waarneming
+    return [(c.code, c.label) for c in model.objects.order_by("volgorde", "code")]
+
+
+@dataclass(frozen=True)
+class BuurtInfo:
+    code: str
+    naam: str
+    wijk_naam: str
+    stadsdeel_code: str
+    stadsdeel_naam: str
+
+
+def _buurt_info(qs) -> list[BuurtInfo]:
+    return [
+        BuurtInfo(*rij)
+        for rij in qs.values_list("code", "naam", "wijk__naam", "wijk__stadsdeel_id", "wijk__stadsdeel__naam")
+    ]
+
+
+def buurt_info(*, code: str) -> BuurtInfo | None:
+    rijen = _buurt_info(Buurt.objects.filter(code=code))
+    return rijen[0] if rijen else None
+
+
+def buurten_alle() -> list[BuurtInfo]:
+    """Every buurt with its wijk and stadsdeel, by stadsdeel and then buurt name."""
+    return _buurt_info(Buurt.objects.order_by("wijk__stadsdeel__naam", "naam"))
+
+
+def buurten_met_naam(*, zoekterm: str, aantal: int = 20) -> list[BuurtInfo]:
+    """Buurten whose name contains the search term (case and accents as typed), best match first."""
+    zoekterm = zoekterm.strip()
+    if not zoekterm:
+        return []
+    qs = Buurt.objects.filter(naam__icontains=zoekterm).order_by("naam")[:aantal]
+    rijen = _buurt_info(qs)
+    return sorted(
+        rijen, key=lambda b: (b.naam.lower() != zoekterm.lower(), not b.naam.lower().startswith(zoekterm.lower()))
+    )
+
+
+def buurt_bij_punt(*, lat: float, lon: float) -> BuurtInfo | None:
+    """The buurt a WGS84 point lies in (a geocoded street or postcode), or None outside the city."""
+    from django.contrib.gis.geos import Point
+
+    punt = Point(lon, lat, srid=4326)
+    punt.transform(RD_SRID)
+    rijen = _buurt_info(Buurt.objects.filter(geometrie__contains=punt)[:1])
+    return rijen[0] if rijen else None

@@ -271,7 +271,7 @@ class TicketsView(PartnerApiView):
         if status and status not in selectors.PARTNER_STATUS_FILTERS:
             fouten["status"] = [_("Onbekende status: %(s)s.") % {"s": status[:40]}]
         gewijzigd_na = None
-        if q.get("gewijzigd_na"):
+        if "gewijzigd_na" in q:  # present but empty is an error too, not "no filter"
             try:
                 gewijzigd_na = parse_datetime(q["gewijzigd_na"])
             except ValueError:
@@ -279,7 +279,7 @@ class TicketsView(PartnerApiView):
             if gewijzigd_na is None or gewijzigd_na.tzinfo is None:
                 fouten["gewijzigd_na"] = [_("Geef een moment als 2026-12-01T08:00:00+01:00 (ISO 8601, met tijdzone).")]
         aantal = STANDAARD_AANTAL
-        if q.get("aantal"):
+        if "aantal" in q:
             try:
                 aantal = int(q["aantal"])
             except ValueError:

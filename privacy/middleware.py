@@ -8,8 +8,9 @@ from basis.taal import zonder_taalprefix
 from .anonymity import IDENTIFYING_META, client_address, client_token
 
 # Every public path where somebody files or follows a report (web form, API, SMS webhook).
-# The map tiles too: a reporter's browser fetches them while placing the pin.
-INTAKE_PREFIXES = ("/melden/", "/api/v1/meldingen", "/integrations/", "/kaart/tegels/")
+# The map tiles too: a reporter's browser fetches them while placing the pin. The buurt pages too: a
+# resident searches their own street there.
+INTAKE_PREFIXES = ("/melden/", "/api/v1/meldingen", "/integrations/", "/kaart/tegels/", "/buurt/")
 
 
 def is_intake_path(path: str) -> bool:

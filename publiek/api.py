@@ -11,14 +11,30 @@ from basis.openapi import DETAIL
 from .services import status_lookup
 
 
+class PubliekeActieSerializer(serializers.Serializer):
+    """An action that followed the melding, as the covenant lets its reporter hear of it."""
+
+    soort = serializers.CharField()
+    fase = serializers.ChoiceField(
+        choices=["gepland", "bezig", "afgerond", "in_onderzoek", "afgehandeld"],
+        help_text="in_onderzoek/afgehandeld: a covenant (Zoeklicht) or type that allows the status only",
+    )
+    tekst = serializers.CharField(help_text="one plain sentence in the request's language")
+    datum = serializers.DateField(allow_null=True, help_text="the day it was completed")
+    uitkomst = serializers.CharField(help_text="empty where the covenant forbids telling the outcome")
+    samenvatting = serializers.CharField(help_text="the coordinator's public summary; empty for a dwelling")
+
+
 class PubliekeStatusSerializer(serializers.Serializer):
     meldcode = serializers.CharField()
     status = serializers.CharField()
     status_label = serializers.CharField()
     toelichting = serializers.CharField()
+    notitie = serializers.CharField(help_text="the coordinator's message to the reporter on closing, or empty")
+    buurt_code = serializers.CharField()
     buurt_naam = serializers.CharField()
     ontvangen_op = serializers.DateField()
-    acties = serializers.ListField(child=serializers.DictField(), default=list)
+    acties = PubliekeActieSerializer(many=True)
 
 
 class MeldingStatusView(APIView):
@@ -39,4 +55,4 @@ class MeldingStatusView(APIView):
             return Response({"detail": "Te veel onbekende meldcodes. Probeer het over een uur opnieuw."}, status=429)
         if result is None:
             return Response({"detail": "Onbekende meldcode."}, status=status.HTTP_404_NOT_FOUND)
-        return Response(PubliekeStatusSerializer(result.__dict__).data)
+        return Response(PubliekeStatusSerializer(result).data)

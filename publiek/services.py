@@ -1,9 +1,12 @@
 """The public status lookup, with its limit on unknown meldcodes per client (the day's hash of the client,
 never the address): the status page and the API both use it, so guessing codes is limited alike."""
 
+import dataclasses
+
 from django.conf import settings
 from django.core.cache import cache
 
+from acties.selectors import melding_publieke_acties
 from meldingen.selectors import melding_public_status
 from privacy.ratelimit import hour_counter_hit, throttle_store
 
@@ -31,4 +34,6 @@ def status_lookup(*, meldcode: str, token: str):
     result = melding_public_status(meldcode=meldcode)
     if result is None:
         status_lookup_missed(token)
-    return result, False
+        return None, False
+    # What followed the melding (issue 16): its actions, as the covenant lets the reporter hear of them.
+    return dataclasses.replace(result, acties=tuple(melding_publieke_acties(melding_id=result.melding_id))), False

@@ -6,6 +6,8 @@ PORT="${PORT:-8000}"
 # The demo may register a webhook receiver on this machine (integrations/webhooks.py refuses loopback
 # in production).
 export WEBHOOK_LOOPBACK_TOEGESTAAN="${WEBHOOK_LOOPBACK_TOEGESTAAN:-1}"
+# The SMS intake number shown on the buurt pages: the demo has no Twilio number of its own.
+export SMS_MELDNUMMER="${SMS_MELDNUMMER:-+31 97 010 200 300 (demo)}"
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM

@@ -22,11 +22,15 @@ import requests
 from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from acties.selectors import actie_melding_ids_voor_melders, actie_publiek_voor_melding
 from integrations.models import DienstNummer, SmsAbonnement, UitgaandSms, UitgaandSmsStatus
 from integrations.twilio.crypto import nummer_ontsleutelen
 from integrations.twilio.services import sms_gesprekken_opschonen
@@ -253,6 +257,38 @@ def abonnement_statusupdate(*, abonnement_id: int, sleutel: str | None = None) -
     if not tekst:
         return None
     return sms_in_wachtrij(abonnement=abonnement, tekst=tekst, sleutel=sleutel)
+
+
+def actie_afgerond_teksten(*, actie_id: int, sleutel: str) -> list[UitgaandSms]:
+    """One short text to every subscriber whose melding a just completed action followed (linked, or in
+    its hotspot when assigned; a duplicate's reporter follows the earlier melding), in the subscriber's
+    language and as the covenant lets them hear of it. `sleutel` (the outbox event's) makes a repeat
+    queue nothing new. A 13b closure whose decision is not public yet sends nothing."""
+    melding_ids = actie_melding_ids_voor_melders(actie_id=actie_id)
+    if not melding_ids:
+        return []
+    abonnementen = SmsAbonnement.objects.select_related("melding").filter(
+        Q(melding_id__in=melding_ids) | Q(melding__duplicaat_van_id__in=melding_ids)
+    )
+    uit: list[UitgaandSms] = []
+    for abonnement in abonnementen.order_by("pk"):
+        taal = abonnement.taal if abonnement.taal in _KOP else "nl"
+        with translation.override(taal):
+            actie = actie_publiek_voor_melding(actie_id=actie_id)
+            if actie is None or not actie.afgerond:
+                return uit
+            tekst = " ".join([_KOP_ACTIE[taal].format(code=abonnement.melding.meldcode), _actie_zin(actie)])
+        uit.append(sms_in_wachtrij(abonnement=abonnement, tekst=tekst, sleutel=f"{sleutel}:{abonnement.pk}"))
+    return uit
+
+
+_KOP_ACTIE = {"nl": "Weerbare Wijken, melding {code}:", "en": "Weerbare Wijken, report {code}:"}
+
+
+def _actie_zin(actie) -> str:
+    if actie.datum is None:
+        return actie.tekst
+    return _("Op %(d)s: %(t)s") % {"d": date_format(actie.datum, "j F Y"), "t": actie.tekst}
 
 
 def abonnement_van_melding(*, melding_id: int) -> int | None:

@@ -241,3 +241,12 @@ def test_het_schema_is_geldig(tmp_path):
     tekst = uit.read_text()
     assert "/api/v1/partner/acties/{id}/transitie:" in tekst
     assert "apiKey" in tekst
+
+
+@pytest.mark.parametrize("query", ["gewijzigd_na=", "aantal=", "gewijzigd_na=2026-12-01T08:00:00"])
+def test_een_lege_of_onvolledige_parameter_is_een_fout_geen_weggelaten_filter(sleutel, query):
+    # found by the schema fuzzer: an empty date-time was taken as "no filter" and answered 200
+    client, _rij, _k = sleutel("handhaving")
+    antwoord = client.get(f"{LIJST}?{query}")
+    assert antwoord.status_code == 400
+    assert query.split("=")[0] in antwoord.json()

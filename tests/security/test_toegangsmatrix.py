@@ -116,6 +116,10 @@ REGELS: dict[str, Regel] = {
         PUBLIEK, IEDEREEN, ok=frozenset({302}), params=lambda o: {"meldcode": o.melding.meldcode}
     ),
     "meldingen:adres_suggesties": Regel(PUBLIEK, IEDEREEN, query="q=Dam 1", fixtures=("fake_pdok",)),
+    # The public buurt pages and their open data (issue 16): the same for everyone, logged in or not.
+    "buurt:zoeken": Regel(PUBLIEK, IEDEREEN),
+    "buurt:buurt": Regel(PUBLIEK, IEDEREEN, params=lambda o: {"code": o.melding.buurt_id}),
+    "open_data": Regel(PUBLIEK, IEDEREEN, params=lambda o: {"formaat": "csv"}),
     "meldingen:adres_bij_punt": Regel(PUBLIEK, IEDEREEN, query="lat=52.3731&lon=4.8926", fixtures=("fake_pdok",)),
     "kaart-tegel": Regel(
         PUBLIEK, IEDEREEN, params=lambda o: {"z": "12", "x": "2104", "y": "1346"}, fixtures=("tegels",)
@@ -171,6 +175,13 @@ REGELS: dict[str, Regel] = {
         params=lambda o: {"pk": str(o.actie.pk)},
     ),
     "coordinatie:actie_bevestigen": Regel(
+        "staf: triage-rollen (POST)",
+        TRIAGE,
+        methode="POST",
+        ok=frozenset({302}),
+        params=lambda o: {"pk": str(o.actie.pk)},
+    ),
+    "coordinatie:actie_besluit": Regel(
         "staf: triage-rollen (POST)",
         TRIAGE,
         methode="POST",
