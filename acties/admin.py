@@ -117,6 +117,10 @@ class ActieAdmin(AlleenLezenMixin, LeafletGeoAdmin):
         "deelnemers",
         "hotspot",
         "meldingen",
+        # Frozen at the first assignment (what reporters are told of), and set through services with history.
+        "hotspot_meldingen",
+        "afgerond_op",
+        "besluit_openbaar_op",
         "adres",
         "bag_id",
         "punt",
