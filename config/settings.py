@@ -321,6 +321,9 @@ SPECTACULAR_SETTINGS = {
 
 # Amsterdam, in WGS84; maps start here and the geocoder prefers results near it.
 MAP_CENTER = (52.3676, 4.9041)
+# The city's extent (south, west, north, east; the stadsdelen of ../shared/data, Weesp included): the
+# reporter's map opens on all of it, Zuidoost and Nieuw-West too (issue 17).
+MAP_STAD_BBOX = (52.2766, 4.7283, 52.4325, 5.1078)
 # The browser fetches tiles from our own origin only (kaart/tegels.py): a tile server would learn a
 # reporter's address with the streets they zoom into. The proxy fetches from MAP_TILES_UPSTREAM_URL.
 MAP_TILES_PATH = "/kaart/tegels/{z}/{x}/{y}.png"
@@ -519,9 +522,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # Permissions-Policy (django-permissions-policy): geolocation for our own pages only (a reporter may
-# let the form find their location); every other powerful feature is off for us and for any frame.
+# let the form find their location), clipboard-write for our own pages only (the thank-you page's
+# "copy the meldcode" button, issue 17); every other powerful feature is off for us and for any frame.
 PERMISSIONS_POLICY = {
     "geolocation": "self",
+    "clipboard-write": "self",
     **dict.fromkeys(
         [
             "accelerometer",
@@ -531,7 +536,6 @@ PERMISSIONS_POLICY = {
             "browsing-topics",
             "camera",
             "clipboard-read",
-            "clipboard-write",
             "display-capture",
             "encrypted-media",
             "fullscreen",

@@ -80,9 +80,9 @@ class MeldingForm(forms.Form):
         label=_("Wilt u nog iets vertellen? (niet verplicht)"),
         # help_text is set in __init__: it names a limit from the settings in the active language.
         required=False,
-        max_length=settings.MELDING_MAX_OMSCHRIJVING,
-        error_messages={"max_length": _("Gebruik maximaal %(limit_value)d tekens (nu %(show_value)d).")},
-        widget=forms.Textarea(attrs={"rows": 5}),
+        # No max_length here: Django would put maxlength in the page, and a browser cuts pasted text off
+        # there without a word (issue 17). clean_omschrijving refuses a longer text with its length.
+        widget=forms.Textarea(attrs={"rows": 5, "data-max": settings.MELDING_MAX_OMSCHRIJVING}),
     )
     fotos = MultipleFileField(
         required=False,
@@ -103,6 +103,13 @@ class MeldingForm(forms.Form):
             "Schrijf niet uw eigen naam of telefoonnummer op. Telefoonnummers en e-mailadressen halen we"
             " uit uw tekst: die bewaren we niet. Maximaal %(max)d tekens."
         ) % {"max": settings.MELDING_MAX_OMSCHRIJVING}
+        # melden.js shows how many characters are left, in the page's language.
+        self.fields["omschrijving"].widget.attrs.update(
+            {
+                "data-over": gettext("Nog {n} tekens over."),
+                "data-te-veel": gettext("{n} tekens te veel. Maak uw tekst korter."),
+            }
+        )
         self.fields["fotos"].label = gettext("Foto's (niet verplicht, hoogstens %(n)d)") % {
             "n": settings.MELDING_MAX_PHOTOS
         }
@@ -140,6 +147,15 @@ class MeldingForm(forms.Form):
         if start <= now < moment:
             moment = max(start, truncate_to_hour(now))
         return moment
+
+    def clean_omschrijving(self) -> str:
+        tekst = self.cleaned_data.get("omschrijving", "")
+        if len(tekst) > settings.MELDING_MAX_OMSCHRIJVING:
+            raise forms.ValidationError(
+                gettext("Gebruik maximaal %(max)d tekens (nu %(n)d). Maak uw tekst korter; er is niets verstuurd.")
+                % {"max": settings.MELDING_MAX_OMSCHRIJVING, "n": len(tekst)}
+            )
+        return tekst
 
     def clean(self):
         cleaned = super().clean()

@@ -19,6 +19,7 @@ from django.contrib.gis.measure import D
 from django.db import connection
 from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import TruncWeek
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -721,3 +722,20 @@ def buurt_bij_punt(*, lat: float, lon: float) -> BuurtInfo | None:
     punt.transform(RD_SRID)
     rijen = _buurt_info(Buurt.objects.filter(geometrie__contains=punt)[:1])
     return rijen[0] if rijen else None
+
+
+def melding_samenvatting(*, melding: Melding) -> str:
+    """One line of what was reported, for the reporter's thank-you page: what, where (kind of place and
+    buurt), when. Never the text or the exact place."""
+    waarnemingen = waarneming_labels()
+    wat = ", ".join(waarnemingen.get(w, w) for w in melding.waarnemingen).lower() or _("drugsoverlast")
+    plek = locatie_type_labels().get(melding.locatie_type_id, "").lower()
+    buurt = Buurt.objects.filter(pk=melding.buurt_id).values_list("naam", flat=True).first() or ""
+    wanneer = date_format(melding.observed_at.astimezone(ZoneInfo("Europe/Amsterdam")), "j F Y")
+    return _("U meldde: %(wat)s — %(plek)s in %(buurt)s, gezien op %(wanneer)s, %(dagdeel)s.") % {
+        "wat": wat,
+        "plek": plek,
+        "buurt": buurt,
+        "wanneer": wanneer,
+        "dagdeel": melding.get_dagdeel_display().lower(),
+    }

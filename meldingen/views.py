@@ -11,6 +11,7 @@ from .forms import MeldingForm
 from .intake import adres_omgekeerd, adres_zoeken, formulier_indienen, melding_met_inzend_sleutel, plek_uit_formulier
 from .models import Melding
 from .services import inzend_sleutel_hash
+from .selectors import melding_samenvatting
 
 
 # No CSRF check, and so no csrftoken cookie, on the residents' forms (the filing form and the status
@@ -70,6 +71,7 @@ def _bedankt(request, melding: Melding):
     browser's history, and no lookup (Redis-counted) that could fail after the melding was stored."""
     context = {
         "meldcode": melding.meldcode,
+        "samenvatting": melding_samenvatting(melding=melding),
         # The lookup form's address, never one with the code: the page says "type your code there".
         "status_zoeken_url": request.build_absolute_uri(reverse("meldingen:status_zoeken")),
         # The language switch re-sends the one-time key, so the other language shows the same meldcode.

@@ -25,3 +25,9 @@ def andere_talen(context) -> list[dict]:
 @register.simple_tag
 def snel_weg_url() -> str:
     return settings.SNEL_WEG_URL
+
+
+@register.simple_tag
+def stad_bbox() -> str:
+    """The city's extent for the reporter's map, "south,west,north,east" (settings.MAP_STAD_BBOX)."""
+    return ",".join(str(v) for v in settings.MAP_STAD_BBOX)

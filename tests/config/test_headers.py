@@ -113,10 +113,12 @@ def test_api_docs_krijgt_alleen_de_worker_en_twee_stijlhashes_erbij(client):
     assert r["frame-ancestors"] == ["'none'"]
 
 
-def test_permissions_policy_alleen_locatie_voor_onze_eigen_origin(client):
+def test_permissions_policy_alleen_locatie_en_kopieren_voor_onze_eigen_origin(client):
     policy = client.get("/melden/").headers["Permissions-Policy"]
     features = dict(p.strip().split("=", 1) for p in policy.split(","))
     assert features.pop("geolocation") == "(self)"
+    assert features.pop("clipboard-write") == "(self)"  # the meldcode's copy button (issue 17)
+    assert features["clipboard-read"] == "()"
     assert {"camera", "microphone", "payment", "usb", "browsing-topics"} <= features.keys()
     assert set(features.values()) == {"()"}
 

@@ -224,3 +224,41 @@ def test_reverse_lookup_for_a_map_click(client, fake_pdok):
 def test_there_is_no_thank_you_url_to_guess_meldcodes_with(client):
     # the thank-you page is only ever the answer to the POST that filed the melding
     assert client.get("/melden/ontvangen/ZZZZZZZZZZ/").status_code == 404
+
+
+def test_een_te_lange_tekst_wordt_geweigerd_nooit_afgeknipt(client):
+    # issue 17: no maxlength in the page (a browser cuts pasted text off there without a word)
+    html = client.get("/melden/").content.decode()
+    tekstvak = re.search(r"<textarea[^>]*>", html).group(0)
+    assert "maxlength" not in tekstvak
+    assert 'data-max="2000"' in tekstvak
+    lat, lon = BIJLMERPLEIN
+    antwoord = client.post("/melden/", form_data(lat=lat, lon=lon, omschrijving="a" * 2500)).content.decode()
+    assert "Gebruik maximaal 2000 tekens (nu 2500). Maak uw tekst korter; er is niets verstuurd." in antwoord
+    assert "a" * 2500 in antwoord  # what was typed is still there to shorten
+    assert Melding.objects.count() == 0
+
+
+def test_de_foutsamenvatting_linkt_naar_de_velden_zelf_en_elke_verwijzing_bestaat(client):
+    lat, lon = BIJLMERPLEIN
+    html = client.post(
+        "/melden/", form_data(lat=lat, lon=lon, locatie_type=None, datum="x", omschrijving="b" * 2001)
+    ).content.decode()
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    links = re.findall(r'<div class="foutsamenvatting".*?</div>', html, re.S)[0]
+    doelen = re.findall(r'href="#([^"]+)"', links)
+    assert doelen == ["id_locatie_type_0", "id_datum", "id_omschrijving"]
+    assert set(doelen) <= ids
+    for verwijzing in re.findall(r'aria-describedby="([^"]+)"', html):
+        assert set(verwijzing.split()) <= ids, verwijzing
+
+
+def test_bedankt_zegt_in_een_regel_wat_er_gemeld_is_en_heeft_een_kopieerknop(client, fake_pdok):
+    html = client.post("/melden/", form_data(adres="Bijlmerplein 1")).content.decode()
+    samenvatting = re.search(r'<p id="samenvatting">([^<]*)</p>', html).group(1)
+    melding = Melding.objects.get()
+    assert samenvatting.startswith("U meldde: dealen")
+    assert melding.buurt.naam in samenvatting
+    assert ", avond" in samenvatting
+    assert 'id="kopieer"' in html
+    assert "meldingen/ontvangen.js" in html
