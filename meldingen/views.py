@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .forms import MeldingForm
 from .intake import adres_omgekeerd, adres_zoeken, formulier_indienen, melding_met_inzend_sleutel, plek_uit_formulier
 from .models import Melding
-from .services import inzend_sleutel_hash
 from .selectors import melding_samenvatting
+from .services import inzend_sleutel_hash
 
 
 # No CSRF check, and so no csrftoken cookie, on the residents' forms (the filing form and the status
