@@ -8,6 +8,7 @@ from meldingen.workflow import AfwijsReden
 
 from .models import NOTITIE_MAX, InzagePagina
 from .services import (
+    BERICHT_MAX,
     BulkActie,
     TriageActie,
 )
@@ -24,6 +25,9 @@ class TriageForm(forms.Form):
             (TriageActie.ACCEPTEREN, _("Accepteren")),
             (TriageActie.AFWIJZEN, _("Afwijzen")),
             (TriageActie.DUBBEL, _("Dubbel")),
+            (TriageActie.AFHANDELEN, _("Afhandelen zonder actie")),
+            (TriageActie.HEROPENEN, _("Heropenen")),
+            (TriageActie.ONGEDAAN, _("Ongedaan maken")),
             (TriageActie.HOTSPOT, _("Koppelen aan hotspot")),
             (TriageActie.NOTITIE, _("Notitie")),
         ]
@@ -33,6 +37,7 @@ class TriageForm(forms.Form):
     origineel = forms.CharField(label=_("Dubbel van (meldcode)"), max_length=20, required=False)
     hotspot = forms.IntegerField(label=_("Hotspot"), min_value=1, required=False)
     tekst = forms.CharField(label=_("Interne notitie"), max_length=NOTITIE_MAX, required=False)
+    bericht = forms.CharField(label=_("Bericht voor de melder"), max_length=BERICHT_MAX, required=False)
 
     def clean(self):
         data = super().clean()
@@ -40,10 +45,15 @@ class TriageForm(forms.Form):
         if actie == TriageActie.AFWIJZEN and not data.get("reden"):
             self.add_error("reden", _("Kies een reden om af te wijzen."))
         if actie == TriageActie.DUBBEL:
-            origineel = melding_met_code(meldcode=data.get("origineel") or "")
-            if origineel is None:
+            getypt = (data.get("origineel") or "").strip()
+            origineel = melding_met_code(meldcode=getypt)
+            if not getypt:
                 self.add_error("origineel", _("Kies de melding waarvan dit een dubbele is."))
+            elif origineel is None:
+                self.add_error("origineel", _("Meldcode %(code)s bestaat niet.") % {"code": getypt[:20]})
             data["origineel_melding"] = origineel
+        if actie == TriageActie.AFHANDELEN and not (data.get("bericht") or "").strip():
+            self.add_error("bericht", _("Schrijf een bericht voor de melder: wat er met de melding is gedaan."))
         if actie == TriageActie.HOTSPOT and not data.get("hotspot"):
             self.add_error("hotspot", _("Kies een hotspot."))
         if actie == TriageActie.NOTITIE and not (data.get("tekst") or "").strip():

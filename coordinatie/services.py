@@ -20,7 +20,12 @@ from hotspots.services import HotspotNietLevend, hotspot_melding_koppelen
 from hotspots.workflow import LEVEND
 from integrations.geocoding import get_geocoder
 from meldingen.models import Melding
-from meldingen.selectors import melding_status_vergrendeld, meldingen_met_ids
+from meldingen.selectors import (
+    melding_laatste_stap,
+    melding_status_vergrendeld,
+    melding_status_voor_afwijzing,
+    meldingen_met_ids,
+)
 from meldingen.services import melding_transition
 from meldingen.workflow import AfwijsReden, InvalidTransition, MeldingStatus
 
@@ -52,6 +57,58 @@ def melding_dubbel_markeren(*, melding: Melding, origineel: Melding, actor: User
     )
 
 
+# The reporter's message when a melding is closed without an action (shown on the status page).
+BERICHT_MAX = 500
+
+
+@transaction.atomic
+def melding_afhandelen(*, melding: Melding, actor: User, bericht: str) -> None:
+    """Closes a melding without an action (issue 17), with a message for the reporter that the status
+    page shows. A new melding passes `in_behandeling` first, so the history tells both steps."""
+    bericht = bericht.strip()
+    if not bericht:
+        raise ValidationError({"bericht": [_("Schrijf een bericht voor de melder: wat er met de melding is gedaan.")]})
+    if len(bericht) > BERICHT_MAX:
+        raise ValidationError({"bericht": [_("Het bericht is hoogstens %(n)s tekens.") % {"n": BERICHT_MAX}]})
+    huidig = melding_status_vergrendeld(pk=melding.pk)
+    if huidig == MeldingStatus.NIEUW:
+        melding_transition(melding=melding, naar=MeldingStatus.IN_BEHANDELING, actor=actor)
+    elif huidig != MeldingStatus.IN_BEHANDELING:
+        raise InvalidTransition(huidig, MeldingStatus.AFGEHANDELD)
+    melding_transition(melding=melding, naar=MeldingStatus.AFGEHANDELD, actor=actor, toelichting=bericht)
+
+
+@transaction.atomic
+def melding_heropenen(*, melding: Melding, actor: User) -> str:
+    """Reopens a handled or rejected melding (a duplicate's link is cleared): a handled one goes back to
+    `in_behandeling`, a rejected one to where it was before the rejection. Returns the new status."""
+    huidig = melding_status_vergrendeld(pk=melding.pk)
+    if huidig == MeldingStatus.AFGEHANDELD:
+        naar: str = MeldingStatus.IN_BEHANDELING
+    elif huidig == MeldingStatus.AFGEWEZEN:
+        naar = melding_status_voor_afwijzing(melding_id=melding.pk)
+    else:
+        raise InvalidTransition(huidig, MeldingStatus.IN_BEHANDELING)
+    melding_transition(melding=melding, naar=naar, actor=actor, toelichting=_("Heropend."))
+    return naar
+
+
+@transaction.atomic
+def melding_ongedaan_maken(*, melding: Melding, actor: User) -> str:
+    """Undoes an accidental accept or reject (issue 17): the melding returns to the status it had before
+    that step, with a history row of its own (the history is never rewritten). Only the last step, and
+    only an accept or a reject. Returns the new status."""
+    huidig = melding_status_vergrendeld(pk=melding.pk)
+    vorige = melding_laatste_stap(melding_id=melding.pk)
+    if vorige is None or vorige[1] != huidig:
+        raise InvalidTransition(huidig, huidig)
+    van, naar = vorige
+    if (van, naar) == (MeldingStatus.NIEUW, MeldingStatus.IN_BEHANDELING) or naar == MeldingStatus.AFGEWEZEN:
+        melding_transition(melding=melding, naar=van, actor=actor, toelichting=_("Ongedaan gemaakt."))
+        return van
+    raise ValidationError(_("Alleen accepteren en afwijzen kunnen ongedaan worden gemaakt."))
+
+
 def melding_hotspot_koppelen(*, melding: Melding, hotspot_id: int, actor: User) -> bool:
     """Adds the melding to a living hotspot by hand; False if it was already a member."""
     status = hotspot_status(pk=hotspot_id)
@@ -67,6 +124,9 @@ class TriageActie:
     ACCEPTEREN = "accepteren"
     AFWIJZEN = "afwijzen"
     DUBBEL = "dubbel"
+    AFHANDELEN = "afhandelen"
+    HEROPENEN = "heropenen"
+    ONGEDAAN = "ongedaan"
     HOTSPOT = "hotspot"
     NOTITIE = "notitie"
 
@@ -113,6 +173,15 @@ def _triage_stap(*, melding: Melding, actie: str, gegevens: dict, actor: User) -
     if actie == TriageActie.DUBBEL:
         melding_dubbel_markeren(melding=melding, origineel=gegevens["origineel_melding"], actor=actor)
         return _("%(code)s is gemarkeerd als dubbel.")
+    if actie == TriageActie.AFHANDELEN:
+        melding_afhandelen(melding=melding, actor=actor, bericht=gegevens.get("bericht") or "")
+        return _("%(code)s is afgehandeld; de melder ziet uw bericht.")
+    if actie == TriageActie.HEROPENEN:
+        melding_heropenen(melding=melding, actor=actor)
+        return _("%(code)s is heropend.")
+    if actie == TriageActie.ONGEDAAN:
+        melding_ongedaan_maken(melding=melding, actor=actor)
+        return _("De laatste stap van %(code)s is ongedaan gemaakt.")
     if actie == TriageActie.HOTSPOT:
         nieuw = melding_hotspot_koppelen(melding=melding, hotspot_id=gegevens["hotspot"], actor=actor)
         return (

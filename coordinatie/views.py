@@ -243,12 +243,27 @@ def melding(request, pk: int):
             "kaart": kaart,
             "afwijs_redenen": AFWIJS_REDENEN,
             "is_nieuw": m.status == MeldingStatus.NIEUW,
+            "is_open": m.status in (MeldingStatus.NIEUW, MeldingStatus.IN_BEHANDELING),
+            "is_gesloten": m.status in (MeldingStatus.AFGEHANDELD, MeldingStatus.AFGEWEZEN),
+            "ongedaan": _ongedaan_label(m),
             "acties": actie_selectors.acties_met_historie(melding_id=m.pk),
             "intimidatie": melding_selectors.meldingen_intimidatie(ids=[m.pk]).get(m.pk),
             "zelfverraad": melding_selectors.meldingen_zelfverraad(meldingen=[m]).get(m.pk),
             "voorstel_query": f"meldingen={m.pk}",
         },
     )
+
+
+def _ongedaan_label(m) -> str:
+    """The button text to undo the melding's last step, if that was an accept or a reject (issue 17)."""
+    stap = melding_selectors.melding_laatste_stap(melding_id=m.pk)
+    if stap is None or stap[1] != m.status:
+        return ""
+    if stap == (MeldingStatus.NIEUW, MeldingStatus.IN_BEHANDELING):
+        return _("Accepteren ongedaan maken")
+    if stap[1] == MeldingStatus.AFGEWEZEN:
+        return _("Afwijzen ongedaan maken")
+    return ""
 
 
 @require_GET

@@ -402,6 +402,29 @@ def melding_status_vergrendeld(*, pk: int) -> str:
     return Melding.objects.select_for_update().only("status").get(pk=pk).status
 
 
+def melding_laatste_stap(*, melding_id: int) -> tuple[str, str] | None:
+    """(from, to) of the melding's last status change (not its creation), or None."""
+    rij = (
+        MeldingEvent.objects.filter(melding_id=melding_id)
+        .exclude(van="")
+        .order_by("-created_at", "-id")
+        .values_list("van", "naar")
+        .first()
+    )
+    return (rij[0], rij[1]) if rij else None
+
+
+def melding_status_voor_afwijzing(*, melding_id: int) -> str:
+    """Where a rejected melding was before its (last) rejection: nieuw or in_behandeling."""
+    van = (
+        MeldingEvent.objects.filter(melding_id=melding_id, naar=MeldingStatus.AFGEWEZEN)
+        .order_by("-created_at", "-id")
+        .values_list("van", flat=True)
+        .first()
+    )
+    return MeldingStatus.IN_BEHANDELING if van == MeldingStatus.IN_BEHANDELING else MeldingStatus.NIEUW
+
+
 def melding_historie(*, melding: Melding) -> QuerySet[MeldingEvent]:
     return melding.events.select_related("actor").order_by("created_at", "id")
 

@@ -23,10 +23,12 @@ class AfwijsReden(models.TextChoices):
 
 ALLOWED: dict[str, frozenset[str]] = {
     MeldingStatus.NIEUW: frozenset({MeldingStatus.IN_BEHANDELING, MeldingStatus.AFGEWEZEN}),
-    MeldingStatus.IN_BEHANDELING: frozenset({MeldingStatus.AFGEHANDELD, MeldingStatus.AFGEWEZEN}),
-    # Reopening: a handled melding that turns out not to be, or a rejection that was a mistake.
+    # → nieuw: an accidental accept undone (issue 17).
+    MeldingStatus.IN_BEHANDELING: frozenset({MeldingStatus.AFGEHANDELD, MeldingStatus.AFGEWEZEN, MeldingStatus.NIEUW}),
+    # Reopening: a handled melding that turns out not to be, or a rejection that was a mistake (back to
+    # where it was: nieuw, or in_behandeling when it had been accepted before it was rejected).
     MeldingStatus.AFGEHANDELD: frozenset({MeldingStatus.IN_BEHANDELING}),
-    MeldingStatus.AFGEWEZEN: frozenset({MeldingStatus.NIEUW}),
+    MeldingStatus.AFGEWEZEN: frozenset({MeldingStatus.NIEUW, MeldingStatus.IN_BEHANDELING}),
 }
 
 # What the reporter sees on the status page. Rejections are not explained publicly: "spam" or

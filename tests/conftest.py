@@ -56,7 +56,11 @@ def _no_internet():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The areas are reference data every test needs; load them once per run."""
+    """The areas are reference data every test needs; load them once per run. Never on a database that
+    is not a test database: the browser fixtures truncate tables and close other connections."""
+    from django.db import connection
+
+    assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
     with django_db_blocker.unblock():
         call_command("load_gebieden", settings.AREAS_SOURCE, stdout=open("/dev/null", "w"))  # noqa: SIM115
 

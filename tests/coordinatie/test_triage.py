@@ -176,7 +176,7 @@ def test_onbekend_origineel_wordt_gemeld(als, client):
     response = client.post(
         f"/coordinatie/meldingen/{melding.pk}/triage/", {"actie": "dubbel", "origineel": "ZZZZZZZZZZ"}, follow=True
     )
-    assert "Kies de melding waarvan dit een dubbele is" in response.content.decode()
+    assert "Meldcode ZZZZZZZZZZ bestaat niet." in response.content.decode()  # issue 17: says so
     melding.refresh_from_db()
     assert melding.status == "nieuw"
 
