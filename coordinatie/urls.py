@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import acties_views, views
+from . import acties_views, telefoon_views, views
 
 app_name = "coordinatie"
 urlpatterns = [
     path("", views.werkscherm, name="werkscherm"),
     path("meldingen/<int:pk>/", views.melding, name="melding"),
+    path("meldingen/telefoon/", telefoon_views.melding_telefoon, name="melding_telefoon"),
     path("meldingen/<int:pk>/triage/", views.triage, name="triage"),
     path("meldingen/bulk/", views.bulk, name="bulk"),
     path("hotspots/<int:pk>/", views.hotspot, name="hotspot"),

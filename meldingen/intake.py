@@ -93,10 +93,13 @@ def melding_met_inzend_sleutel(inzend_sleutel: str) -> Melding | None:
     return Melding.objects.filter(inzend_sleutel=inzend_sleutel).first()
 
 
-def formulier_indienen(form: MeldingForm, *, inzend_sleutel: str | None, melder_sleutel: str) -> Melding | None:
-    """Files the web form: validates it, finds the place, and stores the melding. Returns the melding
-    (also the one a racing double click already stored), or None with the errors on the form's
-    fields and the address candidates set."""
+def formulier_indienen(
+    form: MeldingForm, *, inzend_sleutel: str | None, melder_sleutel: str, kanaal: str = Kanaal.WEB
+) -> Melding | None:
+    """Files the web form (or a staff member's entry of a report taken by phone, `kanaal=telefoon`, issue
+    17: the same form, service and rules): validates it, finds the place, and stores the melding. Returns
+    the melding (also the one a racing double click already stored), or None with the errors on the
+    form's fields and the address candidates set."""
     form.is_valid()
     locatie, kandidaten = plek_uit_formulier(form)
     form.set_kandidaten(kandidaten)
@@ -118,7 +121,7 @@ def formulier_indienen(form: MeldingForm, *, inzend_sleutel: str | None, melder_
     )
     try:
         return melding_create(
-            invoer=invoer, kanaal=Kanaal.WEB, inzend_sleutel=inzend_sleutel, melder_sleutel=melder_sleutel
+            invoer=invoer, kanaal=kanaal, inzend_sleutel=inzend_sleutel, melder_sleutel=melder_sleutel
         )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():

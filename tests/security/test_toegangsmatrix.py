@@ -181,6 +181,8 @@ REGELS: dict[str, Regel] = {
         ok=frozenset({302}),
         params=lambda o: {"pk": str(o.actie.pk)},
     ),
+    # A report taken by phone (issue 17): the triage roles; GET shows the form.
+    "coordinatie:melding_telefoon": Regel("staf: triage-rollen", TRIAGE),
     "coordinatie:actie_besluit": Regel(
         "staf: triage-rollen (POST)",
         TRIAGE,
