@@ -26,7 +26,7 @@ from meldingen.selectors import (
     melding_status_voor_afwijzing,
     meldingen_met_ids,
 )
-from meldingen.services import melding_transition
+from meldingen.services import melding_plaatsen, melding_transition
 from meldingen.workflow import AfwijsReden, InvalidTransition, MeldingStatus
 
 from .models import NOTITIE_MAX, Inzage, InzagePagina, Notitie
@@ -276,6 +276,19 @@ def meldingen_bulk(
         else:
             resultaat.gelukt.append(melding.meldcode)
     return resultaat
+
+
+@transaction.atomic
+def melding_plaats_vastleggen(*, melding: Melding, adres: str, actor: User) -> str:
+    """A coordinator places a melding that was filed with only its buurt (issue 17), at the address or
+    place the description points to (looked up at PDOK), and a note says who did. Returns the name of
+    the place found."""
+    if not melding.locatie_onnauwkeurig:
+        raise ValidationError({"adres": [_("Deze melding heeft al een plek op de kaart.")]})
+    gevonden = actie_adres_zoeken(adres)
+    melding_plaatsen(melding=melding, lat=gevonden.punt.y, lon=gevonden.punt.x)
+    notitie_toevoegen(melding=melding, auteur=actor, tekst=_("Plek vastgesteld: %(p)s.") % {"p": gevonden.naam})
+    return gevonden.naam
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("meldingen/<int:pk>/", views.melding, name="melding"),
     path("meldingen/telefoon/", telefoon_views.melding_telefoon, name="melding_telefoon"),
     path("meldingen/<int:pk>/triage/", views.triage, name="triage"),
+    path("meldingen/<int:pk>/plaats/", views.melding_plaats, name="melding_plaats"),
     path("meldingen/bulk/", views.bulk, name="bulk"),
     path("hotspots/<int:pk>/", views.hotspot, name="hotspot"),
     path("fotos/<int:pk>/", views.foto, name="foto"),

@@ -254,6 +254,25 @@ def melding(request, pk: int):
     )
 
 
+@require_POST
+@triage_vereist
+def melding_plaats(request, pk: int):
+    """Puts a melding filed with only its buurt on the map (issue 17)."""
+    melding = melding_selectors.melding_met_id(pk=pk)
+    if melding is None:
+        raise Http404
+    try:
+        naam = services.melding_plaats_vastleggen(
+            melding=melding, adres=request.POST.get("adres", "")[:200], actor=request.user
+        )
+    except ValidationError as fout:
+        for bericht in fout.messages:
+            messages.error(request, bericht)
+    else:
+        messages.success(request, _("De melding staat nu op de kaart: %(p)s.") % {"p": naam})
+    return HttpResponseRedirect(reverse("coordinatie:melding", args=[pk]))
+
+
 def _ongedaan_label(m) -> str:
     """The button text to undo the melding's last step, if that was an accept or a reject (issue 17)."""
     stap = melding_selectors.melding_laatste_stap(melding_id=m.pk)

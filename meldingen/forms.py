@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from privacy.anonymity import truncate_to_hour
 
 from .models import Dagdeel, Frequentie, LocatieType, MelderRol, Waarneming
-from .validation import code_list
+from .validation import buurt_keuzes, code_list
 
 # The moment stored for "a date and a part of the day": the middle of that part of the day.
 DAGDEEL_UUR = {Dagdeel.NACHT: 3, Dagdeel.OCHTEND: 9, Dagdeel.MIDDAG: 15, Dagdeel.AVOND: 21}
@@ -56,6 +56,15 @@ class MeldingForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     adres_keuze = forms.CharField(label=_("Welke plek bedoelt u?"), required=False, widget=forms.RadioSelect)
+    # The way that always works (issue 17): no map, no geocoder needed. Only the buurt is stored as a
+    # place; a coordinator puts the melding on the map later.
+    plaats_beschrijving = forms.CharField(
+        label=_("Beschrijf de plek"),
+        help_text=_("Bijvoorbeeld: achter de flat bij de garageboxen, of de ingang aan de kant van het park."),
+        required=False,
+        max_length=200,
+    )
+    buurt = forms.ChoiceField(label=_("In welke buurt is het?"), required=False)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput)
     locatie_type = forms.ChoiceField(label=_("Wat voor plek is het?"), widget=forms.RadioSelect)
@@ -94,6 +103,7 @@ class MeldingForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["locatie_type"].choices = _choices(LocatieType)
+        self.fields["buurt"].choices = [("", gettext("Kies een buurt")), *buurt_keuzes()]
         self.fields["waarnemingen"].choices = _choices(Waarneming)
         self.fields["melder_rol"].choices = [c for c in _choices(MelderRol) if c[0] != "onbekend"]
         if not self.is_bound:

@@ -67,18 +67,31 @@ def plek_uit_formulier(form: MeldingForm) -> tuple[tuple[float, float, str] | No
     adres = (data.get("adres") or "").strip()
     if data.get("lat") is not None and data.get("lon") is not None:
         return (data["lat"], data["lon"], adres), []
+    terugval = _terugval(form, adres)
     if not adres:
-        form.add_error("adres", _("Vul een adres of plek in, of kies een punt op de kaart."))
+        if terugval is not None:
+            return terugval, []
+        form.add_error(
+            "adres",
+            _("Vul een adres of plek in, kies een punt op de kaart, of beschrijf de plek en kies de buurt."),
+        )
         return None, []
     try:
         plekken = adres_zoeken(adres)
     except ValidationError as exc:
+        if terugval is not None:  # the geocoder is down, but the reporter also named the buurt
+            return terugval, []
         form.add_error("adres", exc)
         return None, []
     if not plekken:
+        if terugval is not None:
+            return terugval, []
         form.add_error(
             "adres",
-            _("We vonden deze plek niet in Amsterdam. Controleer de spelling of kies de plek op de kaart."),
+            _(
+                "We vonden deze plek niet in Amsterdam. Controleer de spelling, kies de plek op de kaart, "
+                "of beschrijf de plek en kies de buurt."
+            ),
         )
         return None, []
     if len(plekken) == 1:
@@ -86,6 +99,23 @@ def plek_uit_formulier(form: MeldingForm) -> tuple[tuple[float, float, str] | No
     kandidaten = [{"lat": p.lat, "lon": p.lon, "naam": p.naam} for p in plekken]
     form.add_error("adres_keuze", _("We vonden meer dan één plek. Kies de plek die u bedoelt."))
     return None, kandidaten
+
+
+def _terugval(form: MeldingForm, adres: str) -> tuple[None, None, str] | None:
+    """The place as words and a buurt (issue 17), if the reporter gave both; (None, None, description)
+    so the caller files it with the buurt only. One without the other is an error on the missing one."""
+    data = form.cleaned_data
+    beschrijving = (data.get("plaats_beschrijving") or "").strip()
+    buurt = data.get("buurt") or ""
+    if not (beschrijving or buurt):
+        return None
+    if not buurt:
+        form.add_error("buurt", _("Kies de buurt waar het is."))
+        return None
+    if not beschrijving and not adres:
+        form.add_error("plaats_beschrijving", _("Beschrijf de plek, zodat we haar kunnen vinden."))
+        return None
+    return None, None, "; ".join(d for d in (adres, beschrijving) if d)[:200]
 
 
 def melding_met_inzend_sleutel(inzend_sleutel: str) -> Melding | None:
@@ -107,8 +137,9 @@ def formulier_indienen(
         return None
     lat, lon, naam = locatie
     invoer = MeldingInvoer(
-        lat=lat,
-        lon=lon,
+        lat=lat if lat is not None else 0.0,
+        lon=lon if lon is not None else 0.0,
+        buurt_code=form.cleaned_data.get("buurt", "") if lat is None else "",
         locatie_omschrijving=naam,
         locatie_type=form.cleaned_data["locatie_type"],
         waarnemingen=form.cleaned_data["waarnemingen"],

@@ -152,6 +152,10 @@ class Melding(models.Model):
     buurt = models.ForeignKey(Buurt, on_delete=models.PROTECT, related_name="meldingen")
     # The place as the reporter or the geocoder named it (never the reporter's own address).
     locatie_omschrijving = models.CharField(max_length=200, blank=True)
+    # Issue 17: filed without a point (the geocoder down, no map): the reporter described the place and
+    # chose the buurt; `locatie` is a point inside that buurt. Counted in the buurt, kept out of the
+    # clustering until a coordinator places it (meldingen.services.melding_plaatsen).
+    locatie_onnauwkeurig = models.BooleanField(_("plaats onnauwkeurig"), default=False, db_default=False)
     locatie_type = models.ForeignKey(LocatieType, on_delete=models.PROTECT, related_name="+")
     # Codes of `Waarneming`; an array keeps intake to one insert and lets clustering read one row.
     waarnemingen = ArrayField(models.SlugField(max_length=32))

@@ -50,6 +50,12 @@ def geteld_sql(alias: str = "") -> str:
     return f"{p}status <> '{MeldingStatus.AFGEWEZEN.value}' AND {p}duplicaat_van_id IS NULL"
 
 
+def clusterbaar_relatie_sql() -> str:
+    """The counted meldingen with a real point, as a relation for the hotspot clustering's raw SQL: one
+    filed with only its buurt (`locatie_onnauwkeurig`) would pile up on the buurt's centre point."""
+    return f"(SELECT * FROM {Melding._meta.db_table} WHERE {geteld_sql()} AND NOT locatie_onnauwkeurig)"  # noqa: S608
+
+
 def geteld_relatie_sql() -> str:
     """The counted meldingen as a relation for another app's raw SQL (`FROM {geteld_relatie_sql()} m`),
     so the hotspot SQL names neither this app's table nor the rule. A plain subquery: PostgreSQL pulls

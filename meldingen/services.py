@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from privacy.anonymity import contactgegevens_verwijderen, truncate_to_hour
 
 from .events import MELDING_AANGEMAAKT, MELDING_STATUS_GEWIJZIGD
 from .models import RD_SRID, BewaarActie, BewaarRun, Buurt, Melding, MeldingEvent, MeldingFoto
-from .validation import MeldingInvoer, foto_onleesbaar_tekst, validate_invoer
+from .validation import MeldingInvoer, foto_onleesbaar_tekst, validate_coordinates, validate_invoer
 from .workflow import AfwijsReden, InvalidTransition, MeldingStatus, is_allowed
 
 # No 0/O, 1/I/L: a code read aloud over the phone or copied from a screenshot survives.
@@ -160,8 +161,16 @@ def melding_create(
     # After validation, so the length limit the reporter saw is judged on what they typed.
     invoer.omschrijving = contactgegevens_verwijderen(invoer.omschrijving)[: settings.MELDING_MAX_OMSCHRIJVING]
     invoer.locatie_omschrijving = contactgegevens_verwijderen(invoer.locatie_omschrijving)[:200]
-    point = point_rd(lat=invoer.lat, lon=invoer.lon)
-    buurt = buurt_for_point(point)
+    buurt: Buurt | None
+    if invoer.buurt_code:
+        # Only the buurt is known (issue 17): a point inside it stands in until a coordinator places it.
+        gekozen = Buurt.objects.filter(code=invoer.buurt_code).annotate(binnen=PointOnSurface("geometrie")).first()
+        if gekozen is None:
+            raise ValidationError({"buurt": [_("Kies een buurt uit de lijst.")]})
+        buurt, point = gekozen, gekozen.binnen
+    else:
+        point = point_rd(lat=invoer.lat, lon=invoer.lon)
+        buurt = buurt_for_point(point)
     if buurt is None:
         raise ValidationError(
             {"locatie": [_("Deze plek ligt buiten Amsterdam. Kies een plek binnen de gemeente Amsterdam.")]}
@@ -172,6 +181,7 @@ def melding_create(
         kanaal=kanaal,
         locatie=point,
         buurt=buurt,
+        locatie_onnauwkeurig=bool(invoer.buurt_code),
         locatie_omschrijving=invoer.locatie_omschrijving,
         locatie_type_id=invoer.locatie_type,
         waarnemingen=invoer.waarnemingen,
@@ -207,6 +217,25 @@ def melding_create(
         foto.bestand.save(f"{uuid.uuid4().hex}.jpg", ContentFile(data), save=True)
     # In this transaction: the hotspot step and whatever else follows a filing cannot be lost after the
     # melding is acknowledged, and cannot happen for one that was rolled back.
+    event_record(type=MELDING_AANGEMAAKT, object_id=melding.pk)
+    return melding
+
+
+@transaction.atomic
+def melding_plaatsen(*, melding: Melding, lat: float, lon: float) -> Melding:
+    """A coordinator puts a melding filed with only its buurt (`locatie_onnauwkeurig`) on the map (issue
+    17): the point and the buurt it lies in are set, and the clustering takes it in from now on (the
+    same outbox event as a new melding). Raises ValidationError for a point outside the city."""
+    melding = Melding.objects.select_for_update().get(pk=melding.pk)
+    validate_coordinates(lat, lon)
+    point = point_rd(lat=lat, lon=lon)
+    buurt = buurt_for_point(point)
+    if buurt is None:
+        raise ValidationError(
+            {"locatie": [_("Deze plek ligt buiten Amsterdam. Kies een plek binnen de gemeente Amsterdam.")]}
+        )
+    melding.locatie, melding.buurt, melding.locatie_onnauwkeurig = point, buurt, False
+    melding.save(update_fields=["locatie", "buurt", "locatie_onnauwkeurig"])
     event_record(type=MELDING_AANGEMAAKT, object_id=melding.pk)
     return melding
 

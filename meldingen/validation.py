@@ -41,9 +41,31 @@ class MeldingInvoer:
     omschrijving: str = ""
     locatie_omschrijving: str = ""
     fotos: list[bytes] = field(default_factory=list)
+    # Instead of lat/lon: only the buurt is known (the place described in `locatie_omschrijving`).
+    buurt_code: str = ""
 
 
 CODES_TTL_SECONDS = 60
+_buurt_keuzes: tuple[float, list] = (0.0, [])
+
+
+def buurt_keuzes() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The buurten grouped by stadsdeel, for a select with optgroups (the fallback place, issue 17);
+    kept a minute per process like the code lists."""
+    global _buurt_keuzes
+    nu = time.monotonic()
+    if nu - _buurt_keuzes[0] > CODES_TTL_SECONDS or not _buurt_keuzes[1]:
+        from .models import Buurt
+
+        groepen: dict[str, list[tuple[str, str]]] = {}
+        for code, naam, stadsdeel in Buurt.objects.order_by("wijk__stadsdeel__naam", "naam").values_list(
+            "code", "naam", "wijk__stadsdeel__naam"
+        ):
+            groepen.setdefault(stadsdeel, []).append((code, naam))
+        _buurt_keuzes = (nu, list(groepen.items()))
+    return _buurt_keuzes[1]
+
+
 _local_codes: dict[str, tuple[float, tuple[tuple[str, str, str], ...]]] = {}
 
 
@@ -207,7 +229,13 @@ def validate_invoer(invoer: MeldingInvoer) -> MeldingInvoer:
             errors.setdefault(name, []).append(exc)
             return None
 
-    check("locatie", validate_coordinates, invoer.lat, invoer.lon)
+    if invoer.buurt_code:
+        if not invoer.locatie_omschrijving.strip():
+            errors.setdefault("plaats_beschrijving", []).append(
+                ValidationError(_("Beschrijf de plek, zodat we haar kunnen vinden."))
+            )
+    else:
+        check("locatie", validate_coordinates, invoer.lat, invoer.lon)
     invoer.locatie_type = check("locatie_type", validate_locatie_type, invoer.locatie_type)
     invoer.waarnemingen = check("waarnemingen", validate_waarnemingen, invoer.waarnemingen)
     invoer.observed_at = check("observed_at", validate_observed_at, invoer.observed_at)

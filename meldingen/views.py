@@ -56,7 +56,7 @@ def _zoeken(request):
     form = MeldingForm(data)
     form._errors, form.cleaned_data = ErrorDict(), {"adres": data.get("adres", "").strip()[:200]}
     locatie, kandidaten = plek_uit_formulier(form)
-    if locatie:
+    if locatie and locatie[0] is not None:
         kandidaten = [{"lat": locatie[0], "lon": locatie[1], "naam": locatie[2]}]
         data["adres_keuze"] = MeldingForm.keuze_waarde(kandidaten[0])
         errors = form._errors

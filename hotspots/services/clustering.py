@@ -21,7 +21,7 @@ from django.contrib.gis.geos import GEOSGeometry, Polygon
 from django.db import connection
 
 from meldingen.models import RD_SRID
-from meldingen.selectors import geteld_relatie_sql
+from meldingen.selectors import clusterbaar_relatie_sql
 
 # 60 days, not 90: a new place is found sooner and a place that went quiet leaves sooner (the quality
 # bench: PAI 103 → 123, SF capture stays above 50 %).
@@ -111,7 +111,7 @@ SELECT id, x, y, observed_at, buurt_id, locatie_type_id, waarnemingen,
 FROM (
     SELECT m.id, ST_X(m.locatie) AS x, ST_Y(m.locatie) AS y, date_part('epoch', m.observed_at) AS t,
            m.observed_at, m.buurt_id, m.locatie_type_id, m.waarnemingen
-    FROM {geteld_relatie_sql()} m
+    FROM {clusterbaar_relatie_sql()} m
     WHERE m.observed_at > %(start)s AND m.observed_at <= %(as_of)s
     -- a fence for the planner: the geometry is decoded once per row, not once per use of x and y
     OFFSET 0

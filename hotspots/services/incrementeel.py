@@ -7,7 +7,7 @@ import logging
 from django.core.cache import cache
 from django.db import connection
 
-from meldingen.selectors import geteld_relatie_sql
+from meldingen.selectors import clusterbaar_relatie_sql
 
 from ..workflow import LEVEND
 from .clustering import EPS_M, MINPOINTS_VLOER, VENSTER_DAGEN
@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 # gets it as a member; counts and the last report move at once, score and trend at the next recompute.
 ASSIGN_SQL = f"""
 WITH m AS (
-    SELECT m.id, m.locatie, m.observed_at FROM {geteld_relatie_sql()} m
+    SELECT m.id, m.locatie, m.observed_at FROM {clusterbaar_relatie_sql()} m
     WHERE m.id = %(melding_id)s
 ),
 h AS (
@@ -42,13 +42,13 @@ RETURNING id
 # against the buurt's threshold from the last recompute, and register a candidate when it is reached.
 KANDIDAAT_SQL = f"""
 WITH m AS (
-    SELECT m.id, m.locatie, m.observed_at, m.buurt_id FROM {geteld_relatie_sql()} m
+    SELECT m.id, m.locatie, m.observed_at, m.buurt_id FROM {clusterbaar_relatie_sql()} m
     WHERE m.id = %(melding_id)s
       AND NOT EXISTS (SELECT 1 FROM hotspots_hotspotmelding hm WHERE hm.melding_id = m.id)
 ),
 telling AS (
     SELECT m.id, coalesce(d.minpoints, {MINPOINTS_VLOER}) AS k,
-           (SELECT count(*) FROM {geteld_relatie_sql()} w
+           (SELECT count(*) FROM {clusterbaar_relatie_sql()} w
             WHERE ST_DWithin(w.locatie, m.locatie, {EPS_M})
               AND w.observed_at > m.observed_at - interval '{VENSTER_DAGEN} days') AS n
     FROM m LEFT JOIN hotspots_hotspotdrempel d ON d.buurt_id = m.buurt_id

@@ -183,6 +183,11 @@ REGELS: dict[str, Regel] = {
     ),
     # A report taken by phone (issue 17): the triage roles; GET shows the form.
     "coordinatie:melding_telefoon": Regel("staf: triage-rollen", TRIAGE),
+    # Placing a melding filed with its buurt only: the fixture's melding has a point, so the service
+    # refuses with a message and a redirect.
+    "coordinatie:melding_plaats": Regel(
+        "staf: triage-rollen (POST)", TRIAGE, methode="POST", ok=frozenset({302}), params=_melding_pk
+    ),
     "coordinatie:actie_besluit": Regel(
         "staf: triage-rollen (POST)",
         TRIAGE,
