@@ -240,6 +240,7 @@ def melding(request, pk: int):
             "duplicaten": melding_selectors.melding_duplicaten(melding=m),
             "omgeving": omgeving,
             "fotos": melding_selectors.melding_fotos(melding=m),
+            "aanvullingen": melding_selectors.melding_aanvullingen(melding_id=m.pk),
             "kaart": kaart,
             "afwijs_redenen": AFWIJS_REDENEN,
             "is_nieuw": m.status == MeldingStatus.NIEUW,

@@ -206,11 +206,33 @@ class Melding(models.Model):
         return self.meldcode
 
 
+class MeldingAanvulling(models.Model):
+    """What a reporter added later with the meldcode (issue 17): text and/or photos, under the same rules
+    as the melding itself (the hour only, contact details taken out, photos stripped; the text and photos
+    go with the melding's at the end of the retention period)."""
+
+    melding = models.ForeignKey(Melding, on_delete=models.PROTECT, related_name="aanvullingen")
+    tekst = models.TextField(blank=True, max_length=settings.MELDING_MAX_OMSCHRIJVING)
+    ontvangen_op = models.DateTimeField(_("ontvangen (op het uur)"))
+    # Keyed hash of the form's one-time key: a double click adds once.
+    inzend_sleutel = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    tekst_verwijderd_op = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("aanvulling")
+        verbose_name_plural = _("aanvullingen")
+        ordering = ["ontvangen_op", "id"]
+
+
 class MeldingFoto(models.Model):
     """A photo, re-encoded as JPEG without any metadata before it touches the disk, in private storage
     (meldingen/storage.py): only coordinatie's photo view serves it, to the roles that may see it."""
 
     melding = models.ForeignKey(Melding, on_delete=models.PROTECT, related_name="fotos")
+    # Sent later with an addition (issue 17); still the melding's photo, for access and retention.
+    aanvulling = models.ForeignKey(
+        MeldingAanvulling, null=True, blank=True, on_delete=models.PROTECT, related_name="fotos"
+    )
     bestand = models.ImageField(upload_to="meldingen/%Y/%m/", storage=foto_opslag)
     breedte = models.PositiveIntegerField(default=0)
     hoogte = models.PositiveIntegerField(default=0)

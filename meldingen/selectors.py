@@ -29,6 +29,7 @@ from .models import (
     LocatieType,
     MelderRol,
     Melding,
+    MeldingAanvulling,
     MeldingEvent,
     MeldingFoto,
     MeldingQuerySet,
@@ -446,6 +447,11 @@ def melding_duplicaten(*, melding: Melding) -> QuerySet[Melding]:
 
 def melding_fotos(*, melding: Melding) -> QuerySet[MeldingFoto]:
     return melding.fotos.all()
+
+
+def melding_aanvullingen(*, melding_id: int) -> QuerySet[MeldingAanvulling]:
+    """What the reporter added later (issue 17), oldest first."""
+    return MeldingAanvulling.objects.filter(melding_id=melding_id).order_by("ontvangen_op", "id")
 
 
 def melding_foto(*, pk: int) -> MeldingFoto:

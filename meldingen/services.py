@@ -26,8 +26,14 @@ from outbox.services import event_record
 from privacy.anonymity import contactgegevens_verwijderen, truncate_to_hour
 
 from .events import MELDING_AANGEMAAKT, MELDING_STATUS_GEWIJZIGD
-from .models import RD_SRID, BewaarActie, BewaarRun, Buurt, Melding, MeldingEvent, MeldingFoto
-from .validation import MeldingInvoer, foto_onleesbaar_tekst, validate_coordinates, validate_invoer
+from .models import RD_SRID, BewaarActie, BewaarRun, Buurt, Melding, MeldingAanvulling, MeldingEvent, MeldingFoto
+from .validation import (
+    MeldingInvoer,
+    foto_onleesbaar_tekst,
+    validate_coordinates,
+    validate_invoer,
+    validate_omschrijving_en_fotos,
+)
 from .workflow import AfwijsReden, InvalidTransition, MeldingStatus, is_allowed
 
 # No 0/O, 1/I/L: a code read aloud over the phone or copied from a screenshot survives.
@@ -292,6 +298,49 @@ def melding_transition(
     return historie
 
 
+# At most this many additions per melding: enough for a reporter, a limit for someone holding a code.
+AANVULLINGEN_MAX = 10
+
+
+@transaction.atomic
+def melding_aanvullen(
+    *, melding: Melding, tekst: str, fotos: list[bytes], inzend_sleutel: str | None = None
+) -> MeldingAanvulling:
+    """A reporter adds text and/or photos to their melding with its meldcode (issue 17), under the
+    melding's own rules: the filing hour only, contact details taken out of the text, photos re-encoded
+    without metadata. Not to a closed melding (a new report is the way then). Raises ValidationError."""
+    melding = Melding.objects.select_for_update().get(pk=melding.pk)
+    if melding.status in (MeldingStatus.AFGEHANDELD, MeldingStatus.AFGEWEZEN):
+        raise ValidationError(
+            {"tekst": [_("Deze melding is afgesloten. Ziet u het opnieuw? Doe dan een nieuwe melding.")]}
+        )
+    tekst = (tekst or "").strip()
+    if not tekst and not fotos:
+        raise ValidationError({"tekst": [_("Schrijf wat u wilt toevoegen, of voeg een foto toe.")]})
+    if inzend_sleutel and (eerder := MeldingAanvulling.objects.filter(inzend_sleutel=inzend_sleutel).first()):
+        return eerder
+    if melding.aanvullingen.count() >= AANVULLINGEN_MAX:
+        raise ValidationError(
+            {
+                "tekst": [
+                    _("Bij deze melding zijn al %(n)s aanvullingen. Doe een nieuwe melding.") % {"n": AANVULLINGEN_MAX}
+                ]
+            }
+        )
+    validate_omschrijving_en_fotos(tekst, fotos)
+    gecodeerd = [photo_reencode(data) for data in fotos]
+    aanvulling = MeldingAanvulling.objects.create(
+        melding=melding,
+        tekst=contactgegevens_verwijderen(tekst)[: settings.MELDING_MAX_OMSCHRIJVING],
+        ontvangen_op=truncate_to_hour(timezone.now()),
+        inzend_sleutel=inzend_sleutel,
+    )
+    for data, breedte, hoogte in gecodeerd:
+        foto = MeldingFoto(melding=melding, aanvulling=aanvulling, breedte=breedte, hoogte=hoogte)
+        foto.bestand.save(f"{uuid.uuid4().hex}.jpg", ContentFile(data), save=True)
+    return aanvulling
+
+
 @transaction.atomic
 def meldingen_apply_retention(*, now=None, days: int) -> int:
     """Deletes free text and photos of meldingen filed more than `days` ago; the rest stays for the figures.
@@ -306,6 +355,10 @@ def meldingen_apply_retention(*, now=None, days: int) -> int:
         foto.bestand.delete(save=False)
         foto.delete()
     aantal = old.update(omschrijving="", tekst_verwijderd_op=now)
+    # A reporter's later additions go with the melding's own text.
+    MeldingAanvulling.objects.filter(melding__ontvangen_op__lt=cutoff, tekst_verwijderd_op__isnull=True).update(
+        tekst="", tekst_verwijderd_op=now
+    )
     BewaarRun.objects.create(
         actie=BewaarActie.TEKST_EN_FOTOS, uitgevoerd_op=now, grens=cutoff, meldingen=aantal, fotos=len(fotos)
     )

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.melden, name="melden"),
     path("adres/", views.adres_suggesties, name="adres_suggesties"),
     path("adres/omgekeerd/", views.adres_bij_punt, name="adres_bij_punt"),
+    path("adres/aanvullen/", views.adres_aanvullen, name="adres_aanvullen"),
 ]

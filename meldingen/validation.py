@@ -218,6 +218,18 @@ def validate_photos(photos: list[bytes]) -> None:
         validate_photo(data)
 
 
+def validate_omschrijving_en_fotos(tekst: str, fotos: list[bytes]) -> None:
+    """The text and photo rules alone (a reporter's later addition, issue 17), keyed like the form."""
+    errors: dict[str, list[ValidationError]] = {}
+    for naam, func, arg in (("tekst", validate_omschrijving, tekst), ("fotos", validate_photos, fotos)):
+        try:
+            func(arg)
+        except ValidationError as exc:
+            errors.setdefault(naam, []).append(exc)
+    if errors:
+        raise ValidationError(errors)
+
+
 def validate_invoer(invoer: MeldingInvoer) -> MeldingInvoer:
     """Checks every field and raises one ValidationError keyed by field name with all problems."""
     errors: dict[str, list[ValidationError]] = {}

@@ -1,3 +1,5 @@
+import logging
+
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.http import JsonResponse
@@ -6,12 +8,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+from geopy.exc import GeopyError
+
+from integrations.geocoding import get_geocoder
 
 from .forms import MeldingForm
 from .intake import adres_omgekeerd, adres_zoeken, formulier_indienen, melding_met_inzend_sleutel, plek_uit_formulier
 from .models import Melding
 from .selectors import melding_samenvatting
 from .services import inzend_sleutel_hash
+
+logger = logging.getLogger(__name__)
 
 
 # No CSRF check, and so no csrftoken cookie, on the residents' forms (the filing form and the status
@@ -93,6 +100,21 @@ def adres_suggesties(request):
     except ValidationError as exc:
         return JsonResponse({"resultaten": [], "fout": exc.messages[0]}, status=503)
     return JsonResponse({"resultaten": [p.__dict__ for p in plekken]})
+
+
+@require_GET
+def adres_aanvullen(request):
+    """Completions of the address a resident is typing (PDOK `suggest`, issue 17): names only, for the
+    form's suggestion list. Without an answer from PDOK the list stays empty; typing still works."""
+    query = request.GET.get("q", "").strip()[:200]
+    if len(query) < 3:
+        return JsonResponse({"suggesties": []})
+    try:
+        namen = get_geocoder().suggest(query, limit=5)
+    except GeopyError as exc:
+        logger.warning("geocoder unavailable for suggestions: %s", type(exc).__name__)
+        return JsonResponse({"suggesties": []}, status=503)
+    return JsonResponse({"suggesties": namen})
 
 
 @require_GET

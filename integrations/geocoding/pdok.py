@@ -230,6 +230,26 @@ class PDOKLocatieserver(Geocoder):
     def _endpoint_url(self, endpoint: str) -> str:
         return f"{self.base_url}/{endpoint}"
 
+    def suggest(
+        self, query: str, *, limit: int = 5, timeout: Any = DEFAULT_SENTINEL, municipality: str | None = "Amsterdam"
+    ) -> list[str]:
+        """Display names completing what a resident is typing (``/suggest``: ``q``, ``fq``, ``rows``), for
+        the form's address suggestions (issue 17). Names only: the form looks the chosen one up with
+        ``geocode`` when it is sent. Raises geopy's exceptions like ``geocode``."""
+        q = clean_query(query)
+        if not q:
+            return []
+        params: Params = [
+            ("q", q),
+            ("rows", str(_clamp_rows(limit))),
+            ("fl", "id weergavenaam type score"),
+            ("fq", "type:(" + " OR ".join(FREE_TYPES) + ")"),
+        ]
+        if municipality:
+            params.append(("fq", f"gemeentenaam:{_solr_phrase(municipality)}"))
+        docs = self._search("suggest", params, timeout=timeout)
+        return [str(d["weergavenaam"]) for d in docs if d.get("weergavenaam")]
+
     def _search(self, endpoint: str, params: Params, *, timeout: Any) -> list[Doc]:
         key = self.cache_key(endpoint, params) if self.cache_seconds > 0 else None
         if key is not None:

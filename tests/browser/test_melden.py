@@ -64,6 +64,7 @@ def test_file_again_by_clicking_on_the_map(page, app_server):
         timeout=5000,
     )
     # when the resident clicks the middle of the map
+    kaart.scroll_into_view_if_needed()
     box = kaart.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     # then the pin sets the coordinates and the address field is filled from the reverse lookup
@@ -121,3 +122,31 @@ def test_address_choices_are_accessible(page, app_server):
     page.locator("input[name=adres_keuze]").first.wait_for()
     assert axe_violations(page) == []
     screenshot(page, "melden-adreskeuze")
+
+
+def test_speld_met_het_toetsenbord_mijn_locatie_en_adressuggesties(page, app_server):
+    """Issue 17: keyboard users place the pin (arrow keys move the map, Enter drops the pin at the
+    centre, its address is read out), "gebruik mijn locatie" uses the browser's own position, and
+    typing an address offers PDOK's suggestions from our own server."""
+    page.goto(f"{app_server}/melden/")
+    page.wait_for_function("() => document.querySelector('#kaart').classList.contains('leaflet-container')")
+    # keyboard: focus the map by tabbing to it, move it, Enter
+    page.locator("#kaart").focus()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    assert page.locator("#id_lat").input_value() != ""
+    page.wait_for_function("() => document.querySelector('#kaartstatus').textContent.startsWith('Gekozen plek:')")
+    assert page.locator("#kaartstatus").get_attribute("aria-live") == "polite"
+    # my location: the context grants a position in Zuidoost
+    page.context.grant_permissions(["geolocation"], origin=app_server)
+    page.context.set_geolocation({"latitude": 52.3130, "longitude": 4.9513})
+    page.get_by_role("button", name="Gebruik mijn locatie").click()
+    page.wait_for_function("() => document.querySelector('#id_lat').value.startsWith('52.313')")
+    page.wait_for_function("() => document.querySelector('#id_adres').value.includes('Bijlmerplein')")
+    # suggestions while typing
+    page.locator("#id_adres").fill("")
+    page.locator("#id_adres").type("Bijlmerpl", delay=20)
+    page.wait_for_function("() => document.querySelectorAll('#adres-suggesties option').length > 0")
+    opties = page.eval_on_selector_all("#adres-suggesties option", "os => os.map(o => o.value)")
+    assert any(o.startswith("Bijlmerplein") for o in opties), opties
+    assert axe_violations(page) == []

@@ -262,3 +262,13 @@ def test_bedankt_zegt_in_een_regel_wat_er_gemeld_is_en_heeft_een_kopieerknop(cli
     assert ", avond" in samenvatting
     assert 'id="kopieer"' in html
     assert "meldingen/ontvangen.js" in html
+
+
+def test_adressuggesties_komen_van_pdok_suggest(client, fake_pdok):
+    antwoord = client.get("/melden/adres/aanvullen/", {"q": "Bijlmerpl"})
+    assert antwoord.status_code == 200
+    assert any(n.startswith("Bijlmerplein") for n in antwoord.json()["suggesties"])
+    assert fake_pdok.requests[-1].path.endswith("/suggest")
+    assert client.get("/melden/adres/aanvullen/", {"q": "ab"}).json() == {"suggesties": []}
+    fake_pdok.fail_next = 500
+    assert client.get("/melden/adres/aanvullen/", {"q": "Damstraat"}).status_code == 503

@@ -111,6 +111,8 @@ REGELS: dict[str, Regel] = {
     # Reporter pages.
     "meldingen:melden": Regel(PUBLIEK, IEDEREEN),
     "meldingen:status_zoeken": Regel(PUBLIEK, IEDEREEN),
+    # A reporter's addition (issue 17): public, POST; the matrix's empty form has no meldcode: 404.
+    "meldingen:status_aanvullen": Regel(PUBLIEK, IEDEREEN, methode="POST", ok=frozenset({404})),
     # The old status URL with the code in it: a redirect to the lookup form, no lookup (issue 11).
     "meldingen:status_oud": Regel(
         PUBLIEK, IEDEREEN, ok=frozenset({302}), params=lambda o: {"meldcode": o.melding.meldcode}
@@ -120,6 +122,7 @@ REGELS: dict[str, Regel] = {
     "buurt:zoeken": Regel(PUBLIEK, IEDEREEN),
     "buurt:buurt": Regel(PUBLIEK, IEDEREEN, params=lambda o: {"code": o.melding.buurt_id}),
     "open_data": Regel(PUBLIEK, IEDEREEN, params=lambda o: {"formaat": "csv"}),
+    "meldingen:adres_aanvullen": Regel(PUBLIEK, IEDEREEN, query="q=Bijlmer", fixtures=("fake_pdok",)),
     "meldingen:adres_bij_punt": Regel(PUBLIEK, IEDEREEN, query="lat=52.3731&lon=4.8926", fixtures=("fake_pdok",)),
     "kaart-tegel": Regel(
         PUBLIEK, IEDEREEN, params=lambda o: {"z": "12", "x": "2104", "y": "1346"}, fixtures=("tegels",)

@@ -28,15 +28,44 @@
       if (b.length === 4) { map.fitBounds([[b[0], b[1]], [b[2], b[3]]]); }
     }
 
-    map.on("click", function (e) {
-      plaats(e.latlng, "");
-      fetch("adres/omgekeerd/?lat=" + e.latlng.lat + "&lon=" + e.latlng.lng, { credentials: "omit" })
+    // A pin, and the address of its point read out (the status line is aria-live).
+    function plaatsEnNoem(latlng) {
+      plaats(latlng, "");
+      fetch("adres/omgekeerd/?lat=" + latlng.lat + "&lon=" + latlng.lng, { credentials: "omit" })
         .then(function (r) { return r.ok ? r.json() : { naam: "" }; })
         .then(function (data) {
           if (data.naam) { adres.value = data.naam; status.textContent = status.dataset.gekozen + " " + data.naam; }
         })
         .catch(function () { /* the point itself is enough */ });
+    }
+
+    map.on("click", function (e) { plaatsEnNoem(e.latlng); });
+
+    // Keyboard (issue 17): Leaflet pans with the arrow keys and zooms with + and - once the map has
+    // focus; Enter puts the pin at the centre, where the crosshair is.
+    var vak = map.getContainer();
+    vak.setAttribute("aria-describedby", "kaart-uitleg");
+    vak.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); plaatsEnNoem(map.getCenter()); }
     });
+
+    // "Gebruik mijn locatie": the browser's own geolocation; the position goes to nobody but this site.
+    var knop = document.getElementById("mijn-locatie");
+    if (knop && navigator.geolocation) {
+      knop.addEventListener("click", function () {
+        navigator.geolocation.getCurrentPosition(
+          function (pos) {
+            var latlng = L.latLng(pos.coords.latitude, pos.coords.longitude);
+            map.setView(latlng, 17);
+            plaatsEnNoem(latlng);
+          },
+          function () { status.textContent = knop.dataset.mislukt; },
+          { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }
+        );
+      });
+    } else if (knop) {
+      knop.hidden = true;
+    }
 
     // Typing an address after clicking means the typed address counts, not the old pin.
     adres.addEventListener("input", function () {
@@ -96,5 +125,39 @@
     e.preventDefault();
     veld.focus();
     veld.scrollIntoView({ block: "center" });
+  });
+})();
+
+// Address suggestions while typing (issue 17): PDOK `suggest` through our own server (the browser talks
+// to no other host), shown in a datalist. Choosing one only fills the field; the server looks it up
+// when the form is sent, exactly as for a typed address, so nothing depends on this script.
+(function () {
+  "use strict";
+  var adres = document.getElementById("id_adres");
+  if (!adres || !window.fetch) { return; }
+  var lijst = document.createElement("datalist");
+  lijst.id = "adres-suggesties";
+  adres.insertAdjacentElement("afterend", lijst);
+  adres.setAttribute("list", lijst.id);
+  var wacht = null;
+  var vorige = "";
+  adres.addEventListener("input", function () {
+    var q = adres.value.trim();
+    if (q.length < 3 || q === vorige) { return; }
+    clearTimeout(wacht);
+    wacht = setTimeout(function () {
+      vorige = q;
+      fetch("adres/aanvullen/?q=" + encodeURIComponent(q), { credentials: "omit" })
+        .then(function (r) { return r.ok ? r.json() : { suggesties: [] }; })
+        .then(function (data) {
+          lijst.textContent = "";
+          data.suggesties.forEach(function (naam) {
+            var optie = document.createElement("option");
+            optie.value = naam;
+            lijst.appendChild(optie);
+          });
+        })
+        .catch(function () { /* no suggestions; typing still works */ });
+    }, 250);
   });
 })();
