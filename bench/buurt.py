@@ -396,6 +396,7 @@ def pagina_profiel(code: str, herhaal: int = 9) -> tuple[list[str], int]:
     from acties.selectors import buurt_publieke_acties
     from meldingen.selectors import buurt_info
     from publiek.buurt import K, buurt_maanden
+    from publiek.buurt_views import _tabel
     from publiek.grafiek import maanden_grafiek
 
     pad = f"/buurt/{code}/"
@@ -429,7 +430,8 @@ def pagina_profiel(code: str, herhaal: int = 9) -> tuple[list[str], int]:
                 maanden = _fase(fasen, klok, "buurt_maanden (counts, disclosure)", buurt_maanden, buurt_code=info.code)
                 grafiek = _fase(fasen, klok, "maanden_grafiek", maanden_grafiek, maanden)
                 acties = _fase(fasen, klok, "buurt_publieke_acties", buurt_publieke_acties, buurt_code=info.code)
-                context = {"buurt": info, "maanden": maanden, "grafiek": grafiek, "acties": acties, "k": K}
+                tabel = _fase(fasen, klok, "table cells", _tabel, maanden)
+                context = {"buurt": info, "tabel": tabel, "grafiek": grafiek, "acties": acties, "k": K}
                 _fase(fasen, klok, "template render", render, verzoek_, "publiek/buurt/buurt.html", context)
 
     regels = [f"{'query':<52}{'ms':>8}{'exec ms':>9}"]

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import redirect, render
 from django.utils.decorators import decorator_from_middleware
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from geopy.exc import GeopyError
@@ -22,7 +23,7 @@ from acties.selectors import buurt_publieke_acties
 from integrations.geocoding import get_geocoder
 from meldingen.selectors import BuurtInfo, buurt_bij_punt, buurt_info, buurten_alle, buurten_met_naam
 
-from .buurt import K, buurt_maanden
+from .buurt import Deel, K, Maand, buurt_maanden
 from .grafiek import maanden_grafiek
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,28 @@ def buurt_zoeken(request):
     return response
 
 
+def _delen(soort: str, delen: list[Deel]) -> str:
+    """The shown parts of a month as one cell, joined here: a template loop over some 200 parts per page
+    cost more than the page's queries (bench/buurt.py)."""
+    if not delen:
+        return "\u2013"
+    return format_html_join(
+        "; ", '<span data-cel="{}:{}">{}: {}</span>', ((soort, d.code, d.label, d.cel.waarde) for d in delen)
+    )
+
+
+def _tabel(maanden: list[Maand]) -> list[dict]:
+    return [
+        {
+            "maand": m.maand,
+            "totaal": m.totaal,
+            "plekken": _delen("plek", m.plekken_getoond),
+            "waarnemingen": _delen("waarneming", m.waarnemingen_getoond),
+        }
+        for m in maanden
+    ]
+
+
 @require_GET
 @met_etag
 def buurt(request, code: str):
@@ -95,7 +118,7 @@ def buurt(request, code: str):
     maanden = buurt_maanden(buurt_code=info.code)
     context = {
         "buurt": info,
-        "maanden": maanden,
+        "tabel": _tabel(maanden),
         "grafiek": maanden_grafiek(maanden),
         "acties": buurt_publieke_acties(buurt_code=info.code),
         "k": K,
