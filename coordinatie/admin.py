@@ -45,7 +45,9 @@ class MeldingFotoInline(AlleenLezenMixin, admin.TabularInline):
 
 @admin.register(Melding)
 class MeldingAdmin(AlleenLezenMixin, LeafletGeoAdmin):
-    list_display = ("meldcode", "status", "kanaal", "buurt", "locatie_type", "observed_at", "ontvangen_op")
+    # The staff reference, never the meldcode (the reporter's secret): searchable here, not shown.
+    list_display = ("referentie", "status", "kanaal", "buurt", "locatie_type", "observed_at", "ontvangen_op")
+    exclude = ("meldcode",)
     list_filter = (
         "status",
         "kanaal",
@@ -64,6 +66,10 @@ class MeldingAdmin(AlleenLezenMixin, LeafletGeoAdmin):
     # their own screens.
     inlines = [MeldingFotoInline, MeldingEventInline]
     settings_overrides = {"DEFAULT_ZOOM": 15}
+
+    @admin.display(description=_("referentie"), ordering="pk")
+    def referentie(self, obj):
+        return obj.referentie
 
     def has_add_permission(self, request):
         return False  # meldingen come in through the intake paths, which validate and anonymise

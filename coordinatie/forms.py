@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from acties.models import BevestigingWijze
 from acties.workflow import ActieStatus, Urgentie
-from meldingen.selectors import melding_met_code
+from meldingen.selectors import melding_zoeken
 from meldingen.workflow import AfwijsReden
 
 from .models import NOTITIE_MAX, InzagePagina
@@ -34,7 +34,7 @@ class TriageForm(forms.Form):
     )
     reden = forms.ChoiceField(label=_("Reden"), choices=AFWIJS_REDENEN, required=False)
     toelichting = forms.CharField(label=_("Toelichting"), max_length=500, required=False)
-    origineel = forms.CharField(label=_("Dubbel van (meldcode)"), max_length=20, required=False)
+    origineel = forms.CharField(label=_("Dubbel van (referentie of meldcode)"), max_length=20, required=False)
     hotspot = forms.IntegerField(label=_("Hotspot"), min_value=1, required=False)
     tekst = forms.CharField(label=_("Interne notitie"), max_length=NOTITIE_MAX, required=False)
     bericht = forms.CharField(label=_("Bericht voor de melder"), max_length=BERICHT_MAX, required=False)
@@ -46,11 +46,11 @@ class TriageForm(forms.Form):
             self.add_error("reden", _("Kies een reden om af te wijzen."))
         if actie == TriageActie.DUBBEL:
             getypt = (data.get("origineel") or "").strip()
-            origineel = melding_met_code(meldcode=getypt)
+            origineel = melding_zoeken(term=getypt)
             if not getypt:
                 self.add_error("origineel", _("Kies de melding waarvan dit een dubbele is."))
             elif origineel is None:
-                self.add_error("origineel", _("Meldcode %(code)s bestaat niet.") % {"code": getypt[:20]})
+                self.add_error("origineel", _("Melding %(code)s bestaat niet.") % {"code": getypt[:20]})
             data["origineel_melding"] = origineel
         if actie == TriageActie.AFHANDELEN and not (data.get("bericht") or "").strip():
             self.add_error("bericht", _("Schrijf een bericht voor de melder: wat er met de melding is gedaan."))
@@ -84,7 +84,7 @@ class BulkForm(forms.Form):
 
 class InzageFilterForm(forms.Form):
     gebruiker = forms.CharField(label=_("Gebruiker"), max_length=150, required=False)
-    meldcode = forms.CharField(label=_("Melding (meldcode of id)"), max_length=20, required=False)
+    meldcode = forms.CharField(label=_("Melding (referentie of meldcode)"), max_length=20, required=False)
     pagina = forms.ChoiceField(label=_("Soort"), choices=[("", _("Alle")), *InzagePagina.choices], required=False)
     van = forms.DateField(label=_("Van"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     tot = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meldingen.models import Melding
+from meldingen.models import Melding, referentie
 
 NOTITIE_MAX = 2000
 
@@ -43,6 +43,7 @@ class InzagePagina(models.TextChoices):
     BEHEER = "beheer", _("Beheer (admin)")
     FOTO = "foto", _("Foto")
     EXPORT = "export", _("Export inzagelog")
+    WACHTRIJ_EXPORT = "wachtrij_export", _("Export wachtrij")
 
 
 class Inzage(models.Model):
@@ -88,5 +89,35 @@ class Inzage(models.Model):
         ]
 
     def __str__(self) -> str:
-        wat = self.meldcode or ", ".join(self.meldcodes[:3]) or self.get_pagina_display()
+        wat = self.referentie or ", ".join(self.referenties[:3]) or self.get_pagina_display()
         return f"{self.gebruikersnaam} → {wat} ({self.tijdstip:%Y-%m-%d %H:%M})"
+
+    @property
+    def referentie(self) -> str:
+        return referentie(self.melding_id) if self.melding_id else ""
+
+    @property
+    def referenties(self) -> list[str]:
+        """The trail keeps the meldcodes to be searchable by them; pages and exports show these."""
+        return [referentie(i) for i in self.melding_ids]
+
+
+class WachtrijBezoek(models.Model):
+    """Where a coordinator's previous visit to the queue ended, for "nieuw sinds mijn vorige bezoek"
+    (issue 17). Melding ids only grow, so "new" is an id above `grens`. A visit is a run of queue loads
+    less than BEZOEK_PAUZE apart: triaging forty meldingen reloads the queue forty times without JS, and
+    that must not make the rest "seen"."""
+
+    gebruiker = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    grens = models.BigIntegerField(default=0)  # the highest melding id when the previous visit ended
+    hoogste_id = models.BigIntegerField(default=0)  # the highest melding id at this visit's last load
+    laatst_op = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("bezoek aan de wachtrij")
+        verbose_name_plural = _("bezoeken aan de wachtrij")
+
+    def __str__(self) -> str:
+        return f"{self.gebruiker_id}: > {self.grens}"

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 
 from hotspots.models import Hotspot
 from hotspots.selectors import hotspot_melding_ids
-from meldingen.models import Dagdeel
+from meldingen.models import Dagdeel, referentie_id
 from meldingen.selectors import (
     locatie_type_labels,
     meldingen_kenmerken,
@@ -22,7 +22,7 @@ from meldingen.selectors import (
     waarneming_labels,
 )
 
-from .models import Inzage, Notitie
+from .models import Inzage, Notitie, WachtrijBezoek
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -109,11 +109,18 @@ def inzage_zoeken(
         # A queue row names the melding among others; it counts as having seen it too.
         code = meldcode.strip().upper()
         gezien = Q(meldcode=code) | Q(meldcodes__contains=[code])
-        if code.isdigit():  # a melding's database id, as the admin shows it in its URLs
-            gezien |= Q(melding_id=int(code)) | Q(melding_ids__contains=[int(code)])
+        pk = referentie_id(code) or (int(code) if code.isdigit() else None)  # a reference, or the admin's id
+        if pk is not None:
+            gezien |= Q(melding_id=pk) | Q(melding_ids__contains=[pk])
         qs = qs.filter(gezien)
     if van:
         qs = qs.filter(tijdstip__gte=dt.datetime.combine(van, dt.time.min, tzinfo=AMSTERDAM))
     if tot:
         qs = qs.filter(tijdstip__lt=dt.datetime.combine(tot + dt.timedelta(days=1), dt.time.min, tzinfo=AMSTERDAM))
     return qs.order_by("-tijdstip", "-id")
+
+
+def wachtrij_grens(*, gebruiker) -> int:
+    """The id above which meldingen are new since `gebruiker`'s previous visit to the queue (read only:
+    an export is not a visit)."""
+    return WachtrijBezoek.objects.filter(gebruiker=gebruiker).values_list("grens", flat=True).first() or 0

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib.auth.models import User
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from geopy.exc import GeopyError
 
@@ -21,6 +23,7 @@ from hotspots.workflow import LEVEND
 from integrations.geocoding import get_geocoder
 from meldingen.models import Melding
 from meldingen.selectors import (
+    melding_hoogste_id,
     melding_laatste_stap,
     melding_status_vergrendeld,
     melding_status_voor_afwijzing,
@@ -29,7 +32,7 @@ from meldingen.selectors import (
 from meldingen.services import melding_plaatsen, melding_transition
 from meldingen.workflow import AfwijsReden, InvalidTransition, MeldingStatus
 
-from .models import NOTITIE_MAX, Inzage, InzagePagina, Notitie
+from .models import NOTITIE_MAX, Inzage, InzagePagina, Notitie, WachtrijBezoek
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +147,7 @@ def melding_triage(*, melding: Melding, actie: str, gegevens: dict, actor: User)
     the status changed since the page was loaded, the chosen hotspot ended or merged meanwhile (a
     recompute), an invalid choice — comes back as a Dutch message, never as an exception (a lost
     race used to answer 500)."""
-    code = melding.meldcode
+    code = melding.referentie
     try:
         with transaction.atomic():
             tekst = _triage_stap(melding=melding, actie=actie, gegevens=gegevens, actor=actor)
@@ -250,8 +253,8 @@ class BulkActie:
 
 @dataclass
 class BulkResultaat:
-    gelukt: list[str] = field(default_factory=list)  # meldcodes
-    mislukt: list[tuple[str, str]] = field(default_factory=list)  # (meldcode, why)
+    gelukt: list[str] = field(default_factory=list)  # staff references
+    mislukt: list[tuple[str, str]] = field(default_factory=list)  # (staff reference, why)
 
 
 def meldingen_bulk(
@@ -270,11 +273,11 @@ def meldingen_bulk(
                 else:
                     raise ValidationError(_("Onbekende actie."))
         except InvalidTransition:
-            resultaat.mislukt.append((melding.meldcode, _("de status is intussen veranderd")))
+            resultaat.mislukt.append((melding.referentie, _("de status is intussen veranderd")))
         except ValidationError as exc:
-            resultaat.mislukt.append((melding.meldcode, " ".join(exc.messages)))
+            resultaat.mislukt.append((melding.referentie, " ".join(exc.messages)))
         else:
-            resultaat.gelukt.append(melding.meldcode)
+            resultaat.gelukt.append(melding.referentie)
     return resultaat
 
 
@@ -311,3 +314,25 @@ def actie_adres_zoeken(adres: str) -> GevondenAdres:
     if hit is None:
         raise ValidationError({"adres": [_("Dit adres is niet gevonden in Amsterdam. Controleer de schrijfwijze.")]})
     return GevondenAdres(naam=hit.address, punt=Point(hit.longitude, hit.latitude, srid=4326))
+
+
+# Queue loads closer together than this are one visit (a morning's triage), see WachtrijBezoek.
+BEZOEK_PAUZE = timedelta(minutes=30)
+
+
+def wachtrij_bezoek_registreren(*, gebruiker: User) -> int:
+    """A queue load by `gebruiker`: returns the id above which meldingen are new since the previous visit.
+    Locked per user, so two tabs loading at once cannot both start a visit."""
+    nu = timezone.now()
+    hoogste = melding_hoogste_id()
+    with transaction.atomic():
+        bezoek, nieuw = WachtrijBezoek.objects.select_for_update().get_or_create(
+            gebruiker=gebruiker, defaults={"grens": 0, "hoogste_id": hoogste, "laatst_op": nu}
+        )
+        if not nieuw:
+            if nu - bezoek.laatst_op > BEZOEK_PAUZE:
+                bezoek.grens = bezoek.hoogste_id
+            bezoek.hoogste_id = max(hoogste, bezoek.hoogste_id)
+            bezoek.laatst_op = nu
+            bezoek.save(update_fields=["grens", "hoogste_id", "laatst_op"])
+    return bezoek.grens

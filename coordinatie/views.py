@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import csv
 import json
-from urllib.parse import quote
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,8 +16,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import coordinatie_vereist, inzage_vereist, rol_vereist, triage_vereist
@@ -35,6 +38,7 @@ from .forms import AFWIJS_REDENEN, BulkForm, InzageFilterForm, TriageForm
 from .models import InzagePagina
 
 WACHTRIJ_PER_PAGINA = 25
+WACHTRIJ_EXPORT_MAX = 10_000  # a queue is what waits for triage; more than this is not a queue
 INZAGE_PER_PAGINA = 50
 
 
@@ -53,8 +57,27 @@ KAART_ACTIES_URL = "/api/v1/kaart/acties"
 
 def _filter_velden(filter: MeldingFilter) -> list[dict]:
     """The filter controls with their options, the current choice marked. A choice of several values
-    (from a shared URL, `status=nieuw,afgewezen`) stays one extra option so the URL survives a submit."""
+    (from a shared URL, `status=nieuw,afgewezen`) stays one extra option so the URL survives a submit.
+    Once a stadsdeel (or wijk) is chosen, the wijk and buurt lists hold only what lies in it; each option
+    carries its stadsdeel and wijk so the page's script narrows them the moment the choice changes."""
     opties = melding_selectors.filter_keuzes()
+    ouders = melding_selectors.gebied_ouders()
+
+    def gebied(naam: str, code: str) -> tuple[str, str]:
+        """(stadsdeel, wijk) of a wijk or buurt option."""
+        if naam == "wijk":
+            return ouders["wijk"].get(code, ""), code
+        if naam == "buurt":
+            wijk = ouders["buurt"].get(code, "")
+            return ouders["wijk"].get(wijk, ""), wijk
+        return "", ""
+
+    def past(naam: str, code: str) -> bool:
+        stadsdeel, wijk = gebied(naam, code)
+        if naam in ("wijk", "buurt") and filter.stadsdeel and stadsdeel not in filter.stadsdeel:
+            return False
+        return not (naam == "buurt" and filter.wijk and wijk not in filter.wijk)
+
     labels = {
         "stadsdeel": _("Stadsdeel"),
         "wijk": _("Wijk"),
@@ -72,7 +95,19 @@ def _filter_velden(filter: MeldingFilter) -> list[dict]:
             {
                 "naam": naam,
                 "label": labels[naam],
-                "opties": [(code, str(label), code in gekozen and len(gekozen) == 1) for code, label in keuzes],
+                "opties": [
+                    {
+                        "code": code,
+                        "label": str(label),
+                        "gekozen": code in gekozen and len(gekozen) == 1,
+                        "stadsdeel": gebied(naam, code)[0],
+                        "wijk": gebied(naam, code)[1],
+                        # Rendered hidden rather than left out: the script shows it again when the
+                        # stadsdeel changes before the next submit.
+                        "verborgen": code not in gekozen and not past(naam, code),
+                    }
+                    for code, label in keuzes
+                ],
                 "meervoud": ",".join(gekozen) if len(gekozen) > 1 else "",
             }
         )
@@ -89,18 +124,60 @@ def terug_url(request, standaard: str) -> str:
     return standaard
 
 
+SORTERINGEN = {
+    "ontvangen": gettext_lazy("Oudste eerst"),
+    "-ontvangen": gettext_lazy("Nieuwste eerst"),
+    "waargenomen": gettext_lazy("Eerst gezien eerst"),
+    "-waargenomen": gettext_lazy("Laatst gezien eerst"),
+    "buurt": gettext_lazy("Op buurtnaam"),
+}
+
+
+@dataclass(frozen=True)
+class Lijstkeuze:
+    """The queue's own choices beside the shared filter: its order and "only new since my last visit"."""
+
+    sortering: str = "ontvangen"
+    alleen_nieuw: bool = False
+
+    @classmethod
+    def uit_query(cls, query) -> Lijstkeuze:
+        sortering = query.get("sorteer", "")
+        return cls(
+            sortering=sortering if sortering in SORTERINGEN else "ontvangen",
+            alleen_nieuw=query.get("nieuw") == "1",
+        )
+
+    def als_dict(self) -> dict[str, str]:
+        uit = {}
+        if self.sortering != "ontvangen":
+            uit["sorteer"] = self.sortering
+        if self.alleen_nieuw:
+            uit["nieuw"] = "1"
+        return uit
+
+
+def _lijst_query(filter: MeldingFilter, keuze: Lijstkeuze) -> str:
+    return urlencode({**filter.als_dict(), **keuze.als_dict()})
+
+
+def _wachtrij_filter(request) -> tuple[MeldingFilter, dict]:
+    try:
+        return melding_filter_uit_query(request.GET), {}
+    except ValidationError as exc:
+        return MeldingFilter(), exc.message_dict
+
+
 @require_GET
 @coordinatie_vereist
 def werkscherm(request):
-    fouten = {}
-    try:
-        filter = melding_filter_uit_query(request.GET)
-    except ValidationError as exc:
-        fouten = exc.message_dict
-        filter = MeldingFilter()
-    pagina = Paginator(melding_selectors.meldingen_wachtrij(filter=filter), WACHTRIJ_PER_PAGINA).get_page(
-        request.GET.get("pagina")
+    filter, fouten = _wachtrij_filter(request)
+    keuze = Lijstkeuze.uit_query(request.GET)
+    grens = services.wachtrij_bezoek_registreren(gebruiker=request.user)
+    wachtrij = melding_selectors.meldingen_wachtrij(
+        filter=filter, sortering=keuze.sortering, nieuw_na=grens if keuze.alleen_nieuw else None
     )
+    pagina = Paginator(wachtrij, WACHTRIJ_PER_PAGINA).get_page(request.GET.get("pagina"))
     ids = [m.pk for m in pagina.object_list]
     kandidaten = melding_selectors.melding_dubbel_kandidaten(melding_ids=ids)
     hotspots = hotspot_selectors.hotspot_keuzes(meldingen=pagina.object_list)
@@ -113,6 +190,7 @@ def werkscherm(request):
     items = [
         {
             "melding": m,
+            "nieuw": m.pk > grens,
             "waarnemingen": [labels.get(c, c) for c in m.waarnemingen],
             "kandidaten": kandidaten.get(m.pk, []),
             "hotspots": hotspots.get(m.pk, []),
@@ -127,9 +205,13 @@ def werkscherm(request):
         {
             "nav": "werkscherm",
             "filter": filter,
-            "filter_query": filter.als_query(),
+            "keuze": keuze,
+            "filter_query": _lijst_query(filter, keuze),
             "fouten": fouten,
             "velden": _filter_velden(filter),
+            "sorteringen": list(SORTERINGEN.items()),
+            "aantal_nieuw": melding_selectors.meldingen_wachtrij(filter=filter, nieuw_na=grens).count(),
+            "mag_triageren": mag_triageren(request.user),
             "pagina": pagina,
             "items": items,
             "afwijs_redenen": AFWIJS_REDENEN,
@@ -144,6 +226,92 @@ def werkscherm(request):
 
 
 @require_POST
+@coordinatie_vereist
+def zoeken(request):
+    """Find one melding by its staff reference or by the meldcode a caller reads out. A POST, so the
+    meldcode never lands in a URL, the browser's history or an access log; the answer is the melding's
+    page under its reference."""
+    term = request.POST.get("term", "").strip()[:40]
+    melding = melding_selectors.melding_zoeken(term=term) if term else None
+    if melding is None:
+        if term:
+            messages.error(request, _("Geen melding gevonden met deze referentie of meldcode."))
+        else:
+            messages.error(request, _("Vul een referentie (M-…) of een meldcode in."))
+        return HttpResponseRedirect(reverse("coordinatie:werkscherm"))
+    return HttpResponseRedirect(reverse("coordinatie:melding", args=[melding.pk]))
+
+
+@require_GET
+@coordinatie_vereist
+def wachtrij_export(request):
+    """The filtered queue as CSV, in the queue's order: what the cards show (never a photo, never the
+    meldcode), one audit row naming every melding in it."""
+    filter, fouten = _wachtrij_filter(request)
+    if fouten:
+        return HttpResponse(
+            "\n".join(f for lijst in fouten.values() for f in lijst),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    keuze = Lijstkeuze.uit_query(request.GET)
+    grens = selectors.wachtrij_grens(gebruiker=request.user)
+    meldingen = list(
+        melding_selectors.meldingen_wachtrij(
+            filter=filter, sortering=keuze.sortering, nieuw_na=grens if keuze.alleen_nieuw else None
+        )[:WACHTRIJ_EXPORT_MAX]
+    )
+    services.inzagen_vastleggen(meldingen=meldingen, gebruiker=request.user, pagina=InzagePagina.WACHTRIJ_EXPORT)
+    labels = melding_selectors.waarneming_labels()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="wachtrij.csv"'
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")  # so Excel reads UTF-8
+    schrijver = csv.writer(response, delimiter=";")
+    schrijver.writerow(
+        [
+            _("referentie"),
+            _("binnengekomen"),
+            _("gezien op"),
+            _("dagdeel"),
+            _("stadsdeel"),
+            _("wijk"),
+            _("buurt"),
+            _("soort plek"),
+            _("plek (omschrijving)"),
+            _("waarnemingen"),
+            _("omschrijving"),
+            _("kanaal"),
+            _("rol van de melder"),
+            _("plaats onnauwkeurig"),
+            _("nieuw sinds vorig bezoek"),
+        ]
+    )
+    ja, nee = _("ja"), _("nee")
+    for m in meldingen:
+        schrijver.writerow(
+            [
+                m.referentie,
+                timezone.localtime(m.ontvangen_op).strftime("%d-%m-%Y %H:00"),
+                timezone.localtime(m.observed_at).strftime("%d-%m-%Y"),
+                m.get_dagdeel_display(),
+                m.buurt.wijk.stadsdeel.naam,
+                m.buurt.wijk.naam,
+                m.buurt.naam,
+                m.locatie_type.label,
+                _csv_cel(m.locatie_omschrijving),
+                ", ".join(str(labels.get(c, c)) for c in m.waarnemingen),
+                _csv_cel(m.omschrijving),
+                m.get_kanaal_display(),
+                m.melder_rol.label,
+                ja if m.locatie_onnauwkeurig else nee,
+                ja if m.pk > grens else nee,
+            ]
+        )
+    return response
+
+
+@require_POST
 @triage_vereist
 def triage(request, pk: int):
     melding = melding_selectors.melding_met_id(pk=pk)
@@ -154,7 +322,7 @@ def triage(request, pk: int):
     if not form.is_valid():
         for fouten in form.errors.values():
             for fout in fouten:
-                messages.error(request, f"{melding.meldcode}: {fout}")
+                messages.error(request, f"{melding.referentie}: {fout}")
         return HttpResponseRedirect(terug)
     uitkomst = services.melding_triage(
         melding=melding, actie=form.cleaned_data["actie"], gegevens=form.cleaned_data, actor=request.user
@@ -207,7 +375,7 @@ def melding(request, pk: int):
             {
                 "type": "Feature",
                 "geometry": json.loads(m.punt.geojson),
-                "properties": {"soort": "melding", "meldcode": m.meldcode, "status": m.status},
+                "properties": {"soort": "melding", "referentie": m.referentie, "status": m.status},
             }
         ]
         + [
@@ -216,7 +384,7 @@ def melding(request, pk: int):
                 "geometry": json.loads(o.geojson),
                 "properties": {
                     "soort": "omgeving",
-                    "meldcode": o.meldcode,
+                    "referentie": o.referentie,
                     "status": o.status,
                     "url": reverse("coordinatie:melding", args=[o.pk]),
                 },
@@ -303,7 +471,7 @@ def hotspot(request, pk: int):
                 "geometry": json.loads(m.geojson),
                 "properties": {
                     "soort": "omgeving",
-                    "meldcode": m.meldcode,
+                    "referentie": m.referentie,
                     "status": m.status,
                     "url": reverse("coordinatie:melding", args=[m.pk]),
                 },
@@ -399,10 +567,8 @@ def inzage_export(request):
             "tijdstip",
             "gebruiker",
             "soort",
-            "melding_id",
-            "meldcode",
-            "melding_ids",
-            "meldcodes",
+            "melding",
+            "meldingen",
             "foto_id",
             "toelichting",
         ]
@@ -413,10 +579,8 @@ def inzage_export(request):
                 i.tijdstip.isoformat(),
                 _csv_cel(i.gebruikersnaam),
                 i.pagina,
-                i.melding_id or "",
-                i.meldcode,
-                " ".join(str(n) for n in i.melding_ids),
-                " ".join(i.meldcodes),
+                i.referentie,
+                " ".join(i.referenties),
                 i.foto_id or "",
                 _csv_cel(i.toelichting),
             ]

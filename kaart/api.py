@@ -40,6 +40,10 @@ _LEEG_PUNTEN = b'{"type": "FeatureCollection", "aggregatie": null, "aantal": 0, 
 _FILTER_PARAMETERS = [
     OpenApiParameter("van", OpenApiTypes.DATE, description="observed_at from this day (Amsterdam), inclusive"),
     OpenApiParameter("tot", OpenApiTypes.DATE, description="observed_at up to and including this day (Amsterdam)"),
+    OpenApiParameter(
+        "ontvangen_van", OpenApiTypes.DATE, description="received (ontvangen_op) from this day, inclusive"
+    ),
+    OpenApiParameter("ontvangen_tot", OpenApiTypes.DATE, description="received up to and including this day"),
     OpenApiParameter("stadsdeel", str, description="stadsdeel codes (e.g. T,F); the melding's buurt lies in one"),
     OpenApiParameter("wijk", str, description="wijk codes (e.g. TD)"),
     OpenApiParameter("buurt", str, description="buurt codes (e.g. TD02)"),
@@ -120,7 +124,7 @@ class KaartMeldingenView(APIView):
                                     "geometry": {"type": "Point", "coordinates": [4.953012, 52.312507]},
                                     "properties": {
                                         "id": 81734,
-                                        "meldcode": "7KQ2M9XH4T",
+                                        "referentie": "M-081734",
                                         "status": "nieuw",
                                         "locatie_type": "speelplek",
                                         "kanaal": "web",

@@ -6,6 +6,7 @@ comma-separated list and/or repeated (`status=nieuw,in_behandeling` = `status=ni
 | parameter | meaning |
 |---|---|
 | `van`, `tot` | ISO dates, inclusive, on `observed_at` as a date in Europe/Amsterdam |
+| `ontvangen_van`, `ontvangen_tot` | the same on `ontvangen_op` (the hour it came in) |
 | `stadsdeel`, `wijk`, `buurt` | area codes; the melding's buurt lies in one of them |
 | `locatie_type`, `waarneming`, `melder_rol` | codes of the code lists (retired codes too: old meldingen carry them) |
 | `status`, `kanaal` | `MeldingStatus` / `Kanaal` values |
@@ -98,6 +99,12 @@ def melding_filter_uit_query(querydict: Mapping) -> MeldingFilter:
     tot = _datum(querydict, "tot", errors)
     if van and tot and van > tot:
         errors["van"] = [f"De begindatum ({van.isoformat()}) ligt na de einddatum ({tot.isoformat()})."]
+    ontvangen_van = _datum(querydict, "ontvangen_van", errors)
+    ontvangen_tot = _datum(querydict, "ontvangen_tot", errors)
+    if ontvangen_van and ontvangen_tot and ontvangen_van > ontvangen_tot:
+        errors["ontvangen_van"] = [
+            f"'Ontvangen vanaf' ({ontvangen_van.isoformat()}) ligt na 'ontvangen tot en met' ({ontvangen_tot.isoformat()})."
+        ]
 
     codes: dict[str, tuple[str, ...]] = {}
     for name in CODE_PARAMETERS:
@@ -116,7 +123,7 @@ def melding_filter_uit_query(querydict: Mapping) -> MeldingFilter:
         codes[name] = waarden
     if errors:
         raise ValidationError(errors)
-    return MeldingFilter(van=van, tot=tot, **codes)
+    return MeldingFilter(van=van, tot=tot, ontvangen_van=ontvangen_van, ontvangen_tot=ontvangen_tot, **codes)
 
 
 def hotspot_filter_uit_query(querydict: Mapping) -> HotspotFilter:

@@ -27,7 +27,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from meldingen.models import RD_SRID, Melding
+from meldingen.models import RD_SRID, Melding, referentie_sql
 from meldingen.selectors import MeldingFilter, meldingen_alle, meldingen_gefilterd, meldingen_versie
 from meldingen.workflow import MeldingStatus
 
@@ -175,7 +175,7 @@ def meldingen_kaart_punten(*, filter: MeldingFilter, rd_box: RdBox, pagina: Pagi
     # the page's 501 rows are then read by primary key.
     inner, params = _sql(_meldingen(filter=filter, rd_box=rd_box).values_list("id"))
     rijen, rij_params = _sql(
-        meldingen_alle().values_list("id", "meldcode", "status", "locatie_type_id", "kanaal", "observed_at", "locatie")
+        meldingen_alle().values_list("id", "status", "locatie_type_id", "kanaal", "observed_at", "locatie")
     )
     sql = f"""
         WITH m AS MATERIALIZED ({inner}),
@@ -184,7 +184,7 @@ def meldingen_kaart_punten(*, filter: MeldingFilter, rd_box: RdBox, pagina: Pagi
             ORDER BY id DESC LIMIT %s OFFSET %s
         ),
         q AS (
-            SELECT r.id, r.meldcode, r.status, r.locatie_type_id, r.kanaal, r.observed_at, r.locatie,
+            SELECT r.id, r.status, r.locatie_type_id, r.kanaal, r.observed_at, r.locatie,
                    row_number() OVER (ORDER BY r.id DESC) AS rang
             FROM ({rijen}) r JOIN p ON p.id = r.id
         )
@@ -198,7 +198,7 @@ def meldingen_kaart_punten(*, filter: MeldingFilter, rd_box: RdBox, pagina: Pagi
                 'id', id,
                 'geometry', ST_AsGeoJSON(ST_Transform(locatie, 4326), 6)::json,
                 'properties', json_build_object(
-                    'id', id, 'meldcode', meldcode, 'status', status, 'locatie_type', locatie_type_id,
+                    'id', id, 'referentie', {referentie_sql("id")}, 'status', status, 'locatie_type', locatie_type_id,
                     'kanaal', kanaal, 'observed_at', observed_at
                 )
             ) ORDER BY id DESC) FILTER (WHERE rang <= %s), '[]'::json)

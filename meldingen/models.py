@@ -4,6 +4,8 @@ Geometry is stored in EPSG:28992 (RD New) so distances are metres and the spatia
 everything that leaves the server is transformed to WGS84.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
@@ -14,6 +16,28 @@ from .storage import foto_opslag
 from .workflow import AfwijsReden, MeldingStatus
 
 RD_SRID = 28992
+
+# The staff reference (issue 17). The meldcode is the reporter's secret: whoever holds it reads the status
+# and can add to the melding, so staff pages, URLs and exports name a melding by this reference instead.
+# Derived from the id (no column, no migration, never reused); at least six digits so it never reads as a
+# count, and "M-" so nobody mistakes it for a meldcode (ten characters, no dash after normalising).
+REFERENTIE_PREFIX = "M-"
+REFERENTIE_PATROON = re.compile(r"^\s*M\s*-?\s*0*(\d{1,10})\s*$", re.IGNORECASE)
+
+
+def referentie(pk: int) -> str:
+    return f"{REFERENTIE_PREFIX}{pk:06d}"
+
+
+def referentie_id(tekst: str) -> int | None:
+    """The id behind a typed reference ("M-000402", "m402", "M 402"), or None."""
+    gevonden = REFERENTIE_PATROON.match(tekst or "")
+    return int(gevonden.group(1)) if gevonden else None
+
+
+def referentie_sql(kolom: str) -> str:
+    """`referentie()` in SQL, for raw queries that build JSON (lpad would cut ids above six digits)."""
+    return f"('{REFERENTIE_PREFIX}' || CASE WHEN {kolom} < 1000000 THEN lpad({kolom}::text, 6, '0') ELSE {kolom}::text END)"
 
 
 class Stadsdeel(models.Model):
@@ -203,7 +227,11 @@ class Melding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.meldcode
+        return self.referentie
+
+    @property
+    def referentie(self) -> str:
+        return referentie(self.pk)
 
 
 class MeldingAanvulling(models.Model):

@@ -36,6 +36,8 @@ from .models import (
     Stadsdeel,
     Waarneming,
     Wijk,
+    referentie,
+    referentie_id,
 )
 from .services import meldcode_normalize
 from .workflow import PUBLIC_LABELS, AfwijsReden, MeldingStatus
@@ -187,7 +189,7 @@ def buurt_codes_voor_punten(punten: list[tuple[float, float]]) -> list[str | Non
 
 # The parameters of `MeldingFilter`, in URL order; `kaart.filters` parses them from a query string.
 FILTER_CODE_VELDEN = ("stadsdeel", "wijk", "buurt", "locatie_type", "waarneming", "status", "kanaal", "melder_rol")
-FILTER_VELDEN = ("van", "tot", *FILTER_CODE_VELDEN)
+FILTER_VELDEN = ("van", "tot", "ontvangen_van", "ontvangen_tot", *FILTER_CODE_VELDEN)
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,10 @@ class MeldingFilter:
 
     van: dt.date | None = None
     tot: dt.date | None = None
+    # The day it came in (issue 17), beside the day it was seen: a morning's triage asks "what came in
+    # since Friday", not "what happened since Friday".
+    ontvangen_van: dt.date | None = None
+    ontvangen_tot: dt.date | None = None
     stadsdeel: tuple[str, ...] = ()
     wijk: tuple[str, ...] = ()
     buurt: tuple[str, ...] = ()
@@ -266,6 +272,15 @@ def filter_keuzes() -> dict[str, list[tuple[str, str]]]:
     }
 
 
+def gebied_ouders() -> dict[str, dict[str, str]]:
+    """Per wijk and buurt code the codes of the areas it lies in: {"wijk": {wijk: stadsdeel}, "buurt":
+    {buurt: wijk}}, so the filter can offer only the wijken and buurten of a chosen stadsdeel."""
+    return {
+        "wijk": dict(Wijk.objects.values_list("code", "stadsdeel_id")),
+        "buurt": dict(Buurt.objects.values_list("code", "wijk_id")),
+    }
+
+
 def _begin_van_dag(dag: dt.date) -> dt.datetime:
     return dt.datetime.combine(dag, dt.time.min, tzinfo=AMSTERDAM)
 
@@ -283,6 +298,10 @@ def meldingen_filteren(queryset: QuerySet[Melding], filter: MeldingFilter) -> Qu
     if f.tot:
         # Inclusive: up to the start of the next day in Amsterdam (23 or 25 hours on DST days).
         qs = qs.filter(observed_at__lt=_begin_van_dag(f.tot + dt.timedelta(days=1)))
+    if f.ontvangen_van:
+        qs = qs.filter(ontvangen_op__gte=_begin_van_dag(f.ontvangen_van))
+    if f.ontvangen_tot:
+        qs = qs.filter(ontvangen_op__lt=_begin_van_dag(f.ontvangen_tot + dt.timedelta(days=1)))
     if f.buurt:
         qs = qs.filter(buurt_id__in=f.buurt)
     if f.wijk:
@@ -325,14 +344,29 @@ MAX_OMGEVING = 25
 _WGS84_GEOJSON = AsGeoJSON(Transform("locatie", 4326), precision=6)
 
 
-def meldingen_wachtrij(*, filter: MeldingFilter) -> QuerySet[Melding]:
-    """New meldingen, oldest first, within the screen's filter (its own status filter is ignored: the
-    queue is what waits for triage)."""
+# The queue's orders (issue 17); the first is the default: oldest first, so nothing waits forever.
+WACHTRIJ_SORTERINGEN: dict[str, tuple[str, ...]] = {
+    "ontvangen": ("ontvangen_op", "id"),
+    "-ontvangen": ("-ontvangen_op", "-id"),
+    "waargenomen": ("observed_at", "id"),
+    "-waargenomen": ("-observed_at", "-id"),
+    "buurt": ("buurt__naam", "ontvangen_op", "id"),
+}
+
+
+def meldingen_wachtrij(
+    *, filter: MeldingFilter, sortering: str = "ontvangen", nieuw_na: int | None = None
+) -> QuerySet[Melding]:
+    """New meldingen within the screen's filter (its own status filter is ignored: the queue is what
+    waits for triage), in one of WACHTRIJ_SORTERINGEN; with `nieuw_na`, only those filed after the
+    melding with that id (new since the coordinator's previous visit)."""
     qs = meldingen_filteren(Melding.objects.all(), dataclasses.replace(filter, status=(MeldingStatus.NIEUW,)))
+    if nieuw_na is not None:
+        qs = qs.filter(pk__gt=nieuw_na)
     return (
         qs.select_related("buurt__wijk__stadsdeel", "locatie_type", "melder_rol")
         .annotate(punt=Transform("locatie", 4326))
-        .order_by("ontvangen_op", "id")
+        .order_by(*WACHTRIJ_SORTERINGEN.get(sortering, WACHTRIJ_SORTERINGEN["ontvangen"]))
     )
 
 
@@ -344,6 +378,14 @@ class Kandidaat:
     observed_at: dt.datetime
     afstand_m: int
     locatie_type: str
+
+    @property
+    def referentie(self) -> str:
+        return referentie(self.id)
+
+    @property
+    def status_label(self) -> str:
+        return str(MeldingStatus(self.status).label)
 
 
 _KANDIDATEN_SQL = f"""
@@ -397,6 +439,20 @@ def melding_met_id(*, pk: int) -> Melding | None:
 def melding_met_code(*, meldcode: str) -> Melding | None:
     code = meldcode_normalize(meldcode)
     return Melding.objects.filter(meldcode=code).first() if code else None
+
+
+def melding_hoogste_id() -> int:
+    """The id of the newest melding (0 when there is none): ids only grow, so a later melding has a higher one."""
+    return Melding.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def melding_zoeken(*, term: str) -> Melding | None:
+    """The melding a member of staff typed: its staff reference ("M-000402") or, as a caller reads it out,
+    its meldcode. Staff may search by the meldcode; pages then name the melding by its reference."""
+    pk = referentie_id(term)
+    if pk is not None:
+        return Melding.objects.filter(pk=pk).first()
+    return melding_met_code(meldcode=term)
 
 
 def meldingen_met_ids(*, ids) -> MeldingQuerySet:

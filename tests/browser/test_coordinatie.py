@@ -66,9 +66,9 @@ def test_coordinator_filtert_triageert_en_opent_een_hotspot(page, app_server, st
     page.wait_for_url(re.compile(r".*/coordinatie/(#.*)?$"))
     kaart_geladen(page)
     alle = wachtrij_codes(page)
-    nieuw = [m.meldcode for k in ("centrum", "boxen", "speelplek") for m in stad[k]]
+    nieuw = [m.referentie for k in ("centrum", "boxen", "speelplek") for m in stad[k]]
     assert sorted(alle) == sorted(nieuw)
-    assert alle[0] in {m.meldcode for m in stad["centrum"]}  # oldest first
+    assert alle[0] in {m.referentie for m in stad["centrum"]}  # oldest first
     assert page.locator(".leaflet-marker-icon.cluster-icoon, .leaflet-interactive").count() > 0
     status_alle = page.locator("#kaartstatus").inner_text()
     assert axe_violations(page) == []
@@ -81,7 +81,7 @@ def test_coordinator_filtert_triageert_en_opent_een_hotspot(page, app_server, st
     page.wait_for_url(re.compile(r".*stadsdeel=T.*locatie_type=garagebox.*"))
     kaart_geladen(page)
     # then: the queue and the map show only those
-    assert sorted(wachtrij_codes(page)) == sorted(m.meldcode for m in stad["boxen"])
+    assert sorted(wachtrij_codes(page)) == sorted(m.referentie for m in stad["boxen"])
     assert page.locator("#kaartstatus").inner_text() != status_alle
     assert page.locator("#kaartstatus").inner_text().startswith("4 ")
     # the hotspot is drawn under the reports, and its popup leads to its page
@@ -98,7 +98,7 @@ def test_coordinator_filtert_triageert_en_opent_een_hotspot(page, app_server, st
     # and the URL alone reproduces the view
     gedeeld = page.url
     page.goto(gedeeld)
-    assert sorted(wachtrij_codes(page)) == sorted(m.meldcode for m in stad["boxen"])
+    assert sorted(wachtrij_codes(page)) == sorted(m.referentie for m in stad["boxen"])
     assert page.get_by_label("Stadsdeel", exact=True).input_value() == "T"
     schermafbeelding(page, "coordinatie-werkscherm-gefilterd")
 
@@ -106,10 +106,10 @@ def test_coordinator_filtert_triageert_en_opent_een_hotspot(page, app_server, st
     # accept
     page.locator(f"#melding-{eerste.pk}").get_by_role("button", name="Accepteren").click()
     page.wait_for_load_state()
-    assert f"{eerste.meldcode} is geaccepteerd" in page.get_by_role("status").first.inner_text()
+    assert f"{eerste.referentie} is geaccepteerd" in page.get_by_role("status").first.inner_text()
     assert "stadsdeel=T" in page.url  # back to the same filtered view
     assert Melding.objects.get(pk=eerste.pk).status == "in_behandeling"
-    assert eerste.meldcode not in wachtrij_codes(page)
+    assert eerste.referentie not in wachtrij_codes(page)
 
     # reject with a reason
     item = page.locator(f"#melding-{tweede.pk}")
@@ -124,24 +124,24 @@ def test_coordinator_filtert_triageert_en_opent_een_hotspot(page, app_server, st
     item = page.locator(f"#melding-{vierde.pk}")
     item.locator("summary", has_text="Dubbel").click()
     voorgesteld = item.locator("input[name=origineel]:checked").input_value()
-    assert voorgesteld == derde.meldcode
+    assert voorgesteld == derde.referentie
     item.get_by_role("button", name="Markeer als dubbel").click()
     page.wait_for_load_state()
     vierde.refresh_from_db()
     assert (vierde.status, vierde.duplicaat_van_id) == ("afgewezen", derde.pk)
-    assert wachtrij_codes(page) == [derde.meldcode]
+    assert wachtrij_codes(page) == [derde.referentie]
 
     # open the melding page, then its hotspot
     page.locator(f"#melding-{derde.pk}").get_by_role("link", name="Details").click()
     page.wait_for_url(re.compile(rf".*/coordinatie/meldingen/{derde.pk}/$"))
-    assert vierde.meldcode in page.content()  # the duplicate nearby
+    assert vierde.referentie in page.content()  # the duplicate nearby
     assert axe_violations(page) == []
     page.get_by_role("link", name=f"Hotspot {stad['hotspot'].pk}").click()
     page.wait_for_url(re.compile(rf".*/coordinatie/hotspots/{stad['hotspot'].pk}/$"))
     page.wait_for_function("() => document.querySelector('#hotspotkaart .leaflet-interactive') !== null")
     assert page.get_by_role("heading", name="Meldingen per week").is_visible()
     for m in stad["boxen"]:
-        assert m.meldcode in page.content()
+        assert m.referentie in page.content()
     assert axe_violations(page) == []
     screenshot(page, "coordinatie-hotspot")
 
@@ -167,7 +167,7 @@ def test_auditor_ziet_de_inzagen_in_het_log(browser, app_server, stad):
     rijen = page.locator("#inzagelog tbody tr")
     assert rijen.count() >= 1
     assert all("b-coord" in t for t in rijen.all_inner_texts())
-    assert melding.meldcode in page.locator("#inzagelog").inner_text()
+    assert melding.referentie in page.locator("#inzagelog").inner_text()
     assert axe_violations(page) == []
     screenshot(page, "coordinatie-inzagelog")
     page.context.close()
@@ -177,7 +177,7 @@ def test_sneltoetsen_in_de_wachtrij(page, app_server, stad):
     inloggen(page, app_server, "b-coord")
     page.goto(f"{app_server}/coordinatie/?stadsdeel=T&locatie_type=speelplek")
     eerste, tweede = stad["speelplek"]
-    assert wachtrij_codes(page) == [eerste.meldcode, tweede.meldcode]
+    assert wachtrij_codes(page) == [eerste.referentie, tweede.referentie]
     # j moves to the first item, j again to the second, k back; n opens the note form there
     page.keyboard.press("j")
     page.keyboard.press("j")
@@ -206,7 +206,7 @@ def test_zonder_javascript_werken_filter_en_wachtrij(page_without_js, app_server
     page.get_by_role("button", name="Filteren").click()
     page.wait_for_url(re.compile(r".*stadsdeel=A.*"))
     codes = wachtrij_codes(page)
-    assert sorted(codes) == sorted(m.meldcode for m in stad["centrum"])
+    assert sorted(codes) == sorted(m.referentie for m in stad["centrum"])
     # bulk: select both and accept
     for m in stad["centrum"]:
         page.locator(f"#kies-{m.pk}").check()

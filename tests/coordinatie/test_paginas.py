@@ -29,8 +29,10 @@ def test_meldingpagina_toont_alles_en_schrijft_het_inzagelog(als, client):
     # then
     assert "Elke avond bij de speeltuin." in html
     assert "Bijlmerplein" in html
-    assert buur.meldcode in html
-    assert ver.meldcode not in html
+    assert buur.referentie in html
+    assert ver.referentie not in html
+    assert melding.meldcode not in html
+    assert buur.meldcode not in html
     inzage = Inzage.objects.get()
     assert (inzage.gebruiker, inzage.gebruikersnaam, inzage.melding_id, inzage.meldcode) == (
         user,
@@ -91,8 +93,8 @@ def test_auditor_leest_en_filtert_het_inzagelog(client, als):
     # by user
     html = client.get("/coordinatie/inzage/?gebruiker=coord-twee").content.decode()
     assert "1 inzage" in html
-    assert b.meldcode in html
-    assert a.meldcode not in html
+    assert b.referentie in html
+    assert a.referentie not in html
     # by meldcode (as typed)
     html = client.get(f"/coordinatie/inzage/?meldcode={b.meldcode.lower()}").content.decode()
     assert "2 inzagen" in html
@@ -186,7 +188,8 @@ def test_hotspotpagina_met_leden_en_identiteit(als, client, hotspot_met_leden):
     als(Rol.COORDINATOR)
     html = client.get(f"/coordinatie/hotspots/{hotspot.pk}/").content.decode()
     for m in leden:
-        assert m.meldcode in html
+        assert m.referentie in html
+        assert m.meldcode not in html
     assert "Meldingen per week" in html
     assert f'href="/coordinatie/hotspots/{opgegaan.pk}/"' in html  # merged into this one
     assert "Samengevoegd" in html

@@ -1,5 +1,6 @@
 """The triage queue: what it shows, and each step through the services and the workflow table."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -32,12 +33,12 @@ def test_wachtrij_toont_alleen_nieuwe_oudste_eerst_binnen_het_filter(als, client
     # when
     html = client.get("/coordinatie/").content.decode()
     # then: new ones only, oldest first
-    assert html.index(elders.meldcode) < html.index(oud.meldcode) < html.index(jong.meldcode)
+    assert html.index(elders.referentie) < html.index(oud.referentie) < html.index(jong.referentie)
     # and the stadsdeel filter narrows the queue (the status filter is the map's, not the queue's)
     html = client.get("/coordinatie/?stadsdeel=T&status=afgehandeld").content.decode()
-    assert oud.meldcode in html
-    assert jong.meldcode in html
-    assert elders.meldcode not in html
+    assert oud.referentie in html
+    assert jong.referentie in html
+    assert elders.referentie not in html
 
 
 def test_wachtrij_filter_op_soort_plek_en_kanaal():
@@ -149,9 +150,9 @@ def test_dubbel_markeren_vanuit_de_wachtrij(als, client):
     als(Rol.COORDINATOR)
     # the queue proposes the original
     html = client.get("/coordinatie/").content.decode()
-    assert f'value="{origineel.meldcode}"' in html
+    assert f'value="{origineel.referentie}"' in html
     # when
-    client.post(f"/coordinatie/meldingen/{melding.pk}/triage/", {"actie": "dubbel", "origineel": origineel.meldcode})
+    client.post(f"/coordinatie/meldingen/{melding.pk}/triage/", {"actie": "dubbel", "origineel": origineel.referentie})
     # then
     melding.refresh_from_db()
     assert (melding.status, melding.afwijs_reden, melding.duplicaat_van) == ("afgewezen", "dubbel", origineel)
@@ -176,7 +177,7 @@ def test_onbekend_origineel_wordt_gemeld(als, client):
     response = client.post(
         f"/coordinatie/meldingen/{melding.pk}/triage/", {"actie": "dubbel", "origineel": "ZZZZZZZZZZ"}, follow=True
     )
-    assert "Meldcode ZZZZZZZZZZ bestaat niet." in response.content.decode()  # issue 17: says so
+    assert "Melding ZZZZZZZZZZ bestaat niet." in response.content.decode()  # issue 17: says so
     melding.refresh_from_db()
     assert melding.status == "nieuw"
 
@@ -217,7 +218,7 @@ def test_bulk_accepteren_en_afwijzen(als, client):
     assert response.redirect_chain[-1][0] == "/coordinatie/?kanaal=web"
     html = response.content.decode()
     assert "2 meldingen bijgewerkt" in html
-    assert f"{al_klaar.meldcode}: de status is intussen veranderd" in html
+    assert f"{al_klaar.referentie}: de status is intussen veranderd" in html
     assert [m.status for m in Melding.objects.filter(pk__in=[a.pk, b.pk, al_klaar.pk]).order_by("ontvangen_op")] == [
         "in_behandeling",
         "in_behandeling",
@@ -260,7 +261,7 @@ def test_wachtrij_pagineert_met_het_filter_in_de_links(als, client):
     html = client.get("/coordinatie/?stadsdeel=T").content.decode()
     assert "(27)" in html
     assert 'href="?stadsdeel=T&amp;pagina=2"' in html
-    assert html.count('class="kaartje"') == 25
+    assert len(re.findall(r'class="kaartje[ "]', html)) == 25
 
 
 def test_triage_triggers_bestaan():

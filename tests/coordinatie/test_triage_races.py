@@ -103,7 +103,7 @@ def test_koppelen_aan_een_hotspot_die_intussen_werd_samengevoegd_geeft_een_nette
     assert samenvoegen.gevuurd
     assert response.redirect_chain[-1][0] == "/coordinatie/?buurt=T"
     html = response.content.decode()
-    assert f"{melding.meldcode}: hotspot {verloren.pk} is intussen opgelost of samengevoegd" in html
+    assert f"{melding.referentie}: hotspot {verloren.pk} is intussen opgelost of samengevoegd" in html
     # and nothing was linked or counted
     assert not HotspotMelding.objects.filter(melding=melding).exists()
     assert Hotspot.objects.get(pk=verloren.pk).aantal_meldingen == 0
@@ -120,7 +120,7 @@ def test_de_service_geeft_bij_de_verloren_race_een_uitkomst_en_geen_exceptie(vas
         uitkomst = melding_triage(melding=melding, actie="hotspot", gegevens={"hotspot": verloren.pk}, actor=admin_user)
     assert opheffen.gevuurd
     assert not uitkomst.gelukt
-    assert uitkomst.berichten[0].startswith(f"{melding.meldcode}: hotspot {verloren.pk} is intussen opgelost")
+    assert uitkomst.berichten[0].startswith(f"{melding.referentie}: hotspot {verloren.pk} is intussen opgelost")
     # the same step on a hotspot that stays alive succeeds: the race, not the input, made the difference
     nu = timezone.now()  # in the test's own transaction: the link's lock ends with the test's rollback
     levend = Hotspot.objects.create(
@@ -145,7 +145,7 @@ def test_een_collega_accepteert_dezelfde_melding_net_eerder(als, client, vastgel
     # then a Dutch answer, no 500, and no second history row
     assert collega.gevuurd
     assert response.status_code == 200
-    assert f"{melding.meldcode}: de status is intussen veranderd; ververs de lijst." in response.content.decode()
+    assert f"{melding.referentie}: de status is intussen veranderd; ververs de lijst." in response.content.decode()
     assert not MeldingEvent.objects.filter(melding_id=melding.pk).exists()
     assert Melding.objects.get(pk=melding.pk).status == "in_behandeling"
 

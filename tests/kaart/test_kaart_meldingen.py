@@ -80,9 +80,9 @@ def test_street_level_gives_points_in_wgs84_with_the_agreed_properties(coordinat
     assert feature["geometry"]["type"] == "Point"
     assert (lat, lon) == pytest.approx(BIJLMERPLEIN, abs=1e-5)
     props = feature["properties"]
-    assert set(props) == {"id", "meldcode", "status", "locatie_type", "kanaal", "observed_at"}
+    assert set(props) == {"id", "referentie", "status", "locatie_type", "kanaal", "observed_at"}
     assert props["id"] == feature["id"] == m.pk
-    assert props["meldcode"] == m.meldcode
+    assert props["referentie"] == m.referentie
     assert (props["status"], props["locatie_type"], props["kanaal"]) == ("nieuw", "portiek", "sms")
     assert dt.datetime.fromisoformat(props["observed_at"]) == m.observed_at
     # popups fetch details from the melding page; the reporter's words never travel with the map

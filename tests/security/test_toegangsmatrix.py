@@ -153,6 +153,9 @@ REGELS: dict[str, Regel] = {
         "staf: triage-rollen (POST)", TRIAGE, methode="POST", ok=frozenset({302}), params=_melding_pk
     ),
     "coordinatie:bulk": Regel("staf: triage-rollen (POST)", TRIAGE, methode="POST", ok=frozenset({302})),
+    # issue 17: find a melding by reference or meldcode (POST, so the code is in no URL); the queue as CSV
+    "coordinatie:zoeken": Regel("staf: coordinatie-rollen (POST)", COORDINATIE, methode="POST", ok=frozenset({302})),
+    "coordinatie:wachtrij_export": Regel("staf: coordinatie-rollen", COORDINATIE),
     "coordinatie:foto": Regel(
         "staf: wie zaken behandelt (geen auditor)", TRIAGE, params=lambda o: {"pk": str(o.foto.pk)}
     ),

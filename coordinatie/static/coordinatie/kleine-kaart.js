@@ -19,9 +19,9 @@
       },
       pointToLayer: function (f, ll) { return L.circleMarker(ll, puntStijl(f)); },
       onEachFeature: function (f, layer) {
-        if (!f.properties.meldcode) { return; }
+        if (!f.properties.referentie) { return; }
         var a = document.createElement(f.properties.url ? "a" : "strong");
-        a.textContent = f.properties.meldcode;
+        a.textContent = f.properties.referentie;
         if (f.properties.url && String(f.properties.url).indexOf("/coordinatie/") === 0) { a.href = f.properties.url; }
         layer.bindPopup(a);
       }

@@ -65,3 +65,30 @@
     document.dispatchEvent(new CustomEvent("wachtrij:toon", {detail: {lat: parseFloat(item.dataset.lat), lon: parseFloat(item.dataset.lon)}}));
   });
 })();
+
+// The wijk and buurt lists narrow to the chosen stadsdeel (and the buurt list to the chosen wijk) as
+// soon as the choice changes; the server does the same after a submit, so this works without JS too.
+(function () {
+  "use strict";
+  var stadsdeel = document.getElementById("f-stadsdeel");
+  var wijk = document.getElementById("f-wijk");
+  var buurt = document.getElementById("f-buurt");
+  if (!stadsdeel || !wijk || !buurt) { return; }
+  function smal(select, past) {
+    Array.prototype.forEach.call(select.options, function (o) {
+      if (!o.value || o.value.indexOf(",") !== -1) { return; }
+      var zichtbaar = past(o);
+      o.hidden = !zichtbaar;
+      o.disabled = !zichtbaar;
+      if (!zichtbaar && o.selected) { select.value = ""; }
+    });
+  }
+  function bijwerken() {
+    var sd = stadsdeel.value, wk = wijk.value;
+    smal(wijk, function (o) { return !sd || o.dataset.stadsdeel === sd; });
+    wk = wijk.value;
+    smal(buurt, function (o) { return (!sd || o.dataset.stadsdeel === sd) && (!wk || o.dataset.wijk === wk); });
+  }
+  stadsdeel.addEventListener("change", bijwerken);
+  wijk.addEventListener("change", bijwerken);
+})();

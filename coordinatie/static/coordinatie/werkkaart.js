@@ -161,7 +161,7 @@
           cm.bindPopup(function () {
             var div = el("div");
             var id = parseInt(p.id, 10);
-            var a = el("a", p.meldcode);
+            var a = el("a", p.referentie);
             if (id > 0) { a.href = "/coordinatie/meldingen/" + id + "/"; }
             div.appendChild(a);
             if (id > 0) { div.appendChild(actieLink("meldingen=" + id)); }
