@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -55,7 +55,7 @@ KAART_HOTSPOTS_URL = "/api/v1/hotspots"
 KAART_ACTIES_URL = "/api/v1/kaart/acties"
 
 
-def _filter_velden(filter: MeldingFilter) -> list[dict]:
+def _filter_velden(filter: MeldingFilter, *, status_standaard: bool = False) -> list[dict]:
     """The filter controls with their options, the current choice marked. A choice of several values
     (from a shared URL, `status=nieuw,afgewezen`) stays one extra option so the URL survives a submit.
     Once a stadsdeel (or wijk) is chosen, the wijk and buurt lists hold only what lies in it; each option
@@ -91,6 +91,8 @@ def _filter_velden(filter: MeldingFilter) -> list[dict]:
     velden = []
     for naam, keuzes in opties.items():
         gekozen = getattr(filter, naam)
+        if naam == "status" and status_standaard:
+            gekozen = (MeldingStatus.NIEUW.value,)  # the map's default, as werkkaart.js applies it
         velden.append(
             {
                 "naam": naam,
@@ -208,7 +210,7 @@ def werkscherm(request):
             "keuze": keuze,
             "filter_query": _lijst_query(filter, keuze),
             "fouten": fouten,
-            "velden": _filter_velden(filter),
+            "velden": _filter_velden(filter, status_standaard="status" not in request.GET),
             "sorteringen": list(SORTERINGEN.items()),
             "aantal_nieuw": melding_selectors.meldingen_wachtrij(filter=filter, nieuw_na=grens).count(),
             "mag_triageren": mag_triageren(request.user),
@@ -311,6 +313,26 @@ def wachtrij_export(request):
     return response
 
 
+def _wil_json(request) -> bool:
+    """The queue's script (wachtrij.js) asks for JSON so a step needs no page reload; a form without
+    the script gets the redirect with its messages, as before."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _triage_json(melding_pk: int, gelukt: bool, berichten: list[str], *, status: int = 200) -> JsonResponse:
+    nu = melding_selectors.melding_met_id(pk=melding_pk)
+    return JsonResponse(
+        {
+            "gelukt": gelukt,
+            "berichten": [str(b) for b in berichten],
+            # Whether the card still belongs in the queue: after a lost race it may not, even on failure.
+            "in_wachtrij": nu is not None and nu.status == MeldingStatus.NIEUW,
+            "status": str(MeldingStatus(nu.status).label) if nu else "",
+        },
+        status=status,
+    )
+
+
 @require_POST
 @triage_vereist
 def triage(request, pk: int):
@@ -320,13 +342,17 @@ def triage(request, pk: int):
     terug = terug_url(request, reverse("coordinatie:melding", args=[pk]))
     form = TriageForm(request.POST)
     if not form.is_valid():
-        for fouten in form.errors.values():
-            for fout in fouten:
-                messages.error(request, f"{melding.referentie}: {fout}")
+        fouten = [f"{melding.referentie}: {fout}" for lijst in form.errors.values() for fout in lijst]
+        if _wil_json(request):
+            return _triage_json(pk, False, fouten, status=400)
+        for fout in fouten:
+            messages.error(request, fout)
         return HttpResponseRedirect(terug)
     uitkomst = services.melding_triage(
         melding=melding, actie=form.cleaned_data["actie"], gegevens=form.cleaned_data, actor=request.user
     )
+    if _wil_json(request):
+        return _triage_json(pk, uitkomst.gelukt, uitkomst.berichten, status=200 if uitkomst.gelukt else 409)
     for bericht in uitkomst.berichten:
         (messages.success if uitkomst.gelukt else messages.error)(request, bericht)
     return HttpResponseRedirect(terug)

@@ -104,10 +104,11 @@ def test_coordinator_filtert_triageert_en_opent_een_hotspot(page, app_server, st
 
     eerste, tweede, derde, vierde = stad["boxen"]
     # accept
+    # (with JavaScript the step is sent without a reload: the card leaves, the message is read out)
     page.locator(f"#melding-{eerste.pk}").get_by_role("button", name="Accepteren").click()
-    page.wait_for_load_state()
-    assert f"{eerste.referentie} is geaccepteerd" in page.get_by_role("status").first.inner_text()
-    assert "stadsdeel=T" in page.url  # back to the same filtered view
+    page.wait_for_selector(f"#melding-{eerste.pk}", state="detached")
+    assert f"{eerste.referentie} is geaccepteerd" in page.locator("#wachtrij-bericht").inner_text()
+    assert "stadsdeel=T" in page.url  # still the same filtered view
     assert Melding.objects.get(pk=eerste.pk).status == "in_behandeling"
     assert eerste.referentie not in wachtrij_codes(page)
 
@@ -116,7 +117,7 @@ def test_coordinator_filtert_triageert_en_opent_een_hotspot(page, app_server, st
     item.locator("summary", has_text="Afwijzen").click()
     item.get_by_label("Reden").select_option("geen_drugsoverlast")
     item.get_by_role("button", name="Afwijzen").click()
-    page.wait_for_load_state()
+    page.wait_for_selector(f"#melding-{tweede.pk}", state="detached")
     tweede.refresh_from_db()
     assert (tweede.status, tweede.afwijs_reden) == ("afgewezen", "geen_drugsoverlast")
 
@@ -126,7 +127,7 @@ def test_coordinator_filtert_triageert_en_opent_een_hotspot(page, app_server, st
     voorgesteld = item.locator("input[name=origineel]:checked").input_value()
     assert voorgesteld == derde.referentie
     item.get_by_role("button", name="Markeer als dubbel").click()
-    page.wait_for_load_state()
+    page.wait_for_selector(f"#melding-{vierde.pk}", state="detached")
     vierde.refresh_from_db()
     assert (vierde.status, vierde.duplicaat_van_id) == ("afgewezen", derde.pk)
     assert wachtrij_codes(page) == [derde.referentie]
@@ -188,14 +189,18 @@ def test_sneltoetsen_in_de_wachtrij(page, app_server, stad):
     page.keyboard.press("Escape")
     page.keyboard.press("j")
     assert page.evaluate("document.activeElement.id") == f"melding-{tweede.pk}"
-    # a accepts the focused melding
-    with page.expect_navigation():
-        page.keyboard.press("a")
+    # a accepts the focused melding without leaving the page (issue 17): the card goes, the message is
+    # read out, and the focus stays in the queue on the melding now at that place
+    navigaties = []
+    page.on("framenavigated", lambda frame: navigaties.append(frame.url) if frame == page.main_frame else None)
+    page.keyboard.press("a")
+    page.wait_for_selector(f"#melding-{tweede.pk}", state="detached")
+    page.wait_for_function(f"() => document.activeElement?.id === 'melding-{eerste.pk}'")
     assert Melding.objects.get(pk=tweede.pk).status == "in_behandeling"
     assert Melding.objects.get(pk=eerste.pk).status == "nieuw"
-    # and the focus stays in the queue, on the melding now at that place
-    # (while the new page is still parsing there is no active element yet: wait, do not throw)
-    page.wait_for_function(f"() => document.activeElement?.id === 'melding-{eerste.pk}'")
+    assert f"{tweede.referentie} is geaccepteerd" in page.locator("#wachtrij-bericht").inner_text()
+    assert page.locator("#wachtrij-aantal").inner_text() == "(1)"
+    assert navigaties == []
 
 
 def test_zonder_javascript_werken_filter_en_wachtrij(page_without_js, app_server, stad):

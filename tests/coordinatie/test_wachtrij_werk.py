@@ -202,3 +202,41 @@ def test_dubbel_op_referentie_en_kandidaten_met_een_label(als, client):
 def test_melding_str_is_de_referentie():
     melding = MeldingFactory()
     assert str(Melding.objects.get(pk=melding.pk)) == melding.referentie
+
+
+def _json_stap(client, melding, **data):
+    return client.post(reverse("coordinatie:triage", args=[melding.pk]), data, HTTP_ACCEPT="application/json")
+
+
+def test_triage_zonder_herladen_antwoordt_json(als, client):
+    """wachtrij.js sends a step with Accept: application/json and gets what it needs to update the queue
+    in place: whether it worked, the messages, and whether the card still belongs in the queue."""
+    a, b, c = MeldingFactory(), MeldingFactory(), MeldingFactory()
+    als(Rol.COORDINATOR)
+    antwoord = _json_stap(client, a, actie="accepteren")
+    assert antwoord.status_code == 200
+    assert antwoord.json() == {
+        "gelukt": True,
+        "berichten": [f"{a.referentie} is geaccepteerd (in behandeling)."],
+        "in_wachtrij": False,
+        "status": "In behandeling",
+    }
+    # a note keeps the melding in the queue
+    notitie = _json_stap(client, b, actie="notitie", tekst="Even navragen bij de wijkagent.").json()
+    assert (notitie["gelukt"], notitie["in_wachtrij"]) == (True, True)
+    # an invalid step: 400, the reason, and nothing changed
+    fout = _json_stap(client, b, actie="afwijzen")
+    assert fout.status_code == 400
+    assert fout.json()["berichten"] == [f"{b.referentie}: Kies een reden om af te wijzen."]
+    assert fout.json()["in_wachtrij"] is True
+    # a lost race (a colleague was quicker): 409, and the card leaves the queue anyway
+    Melding.objects.filter(pk=c.pk).update(status=MeldingStatus.IN_BEHANDELING)
+    race = _json_stap(client, c, actie="accepteren")
+    assert race.status_code == 409
+    assert race.json()["in_wachtrij"] is False
+    assert "de status is intussen veranderd" in race.json()["berichten"][0]
+    # and without the header, the old redirect with its message
+    assert client.post(reverse("coordinatie:triage", args=[b.pk]), {"actie": "accepteren"}).status_code == 302
+    # no messages were queued by the JSON answers (they would show up on the next page load)
+    html = _wachtrij(client)
+    assert html.count("bericht--") == 1  # only the redirect's own success message

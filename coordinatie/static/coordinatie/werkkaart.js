@@ -31,9 +31,13 @@
     return stops[Math.min(stops.length - 1, Math.floor(s * stops.length))];
   }
   // The page's own filter, minus what only the queue uses.
+  // Without a status in the URL the map shows what the queue shows: the new meldingen (issue 17). The
+  // filter's "Alle" sends an empty status, which is all of them.
   function filterQuery() {
     var params = new URLSearchParams(window.location.search);
     params.delete("pagina");
+    ["sorteer", "nieuw"].forEach(function (k) { params.delete(k); });
+    if (!params.has("status")) { params.set("status", "nieuw"); }
     return params;
   }
 
@@ -246,6 +250,8 @@
     document.addEventListener("wachtrij:toon", function (e) {
       map.setView([e.detail.lat, e.detail.lon], Math.max(map.getZoom(), 17));
     });
+    // A triage step without a reload: the melding's colour (or its presence) changed.
+    document.addEventListener("wachtrij:gewijzigd", function () { clearTimeout(wacht); wacht = setTimeout(laden, 300); });
     window.werkkaart = map;
   };
 
