@@ -13,7 +13,7 @@ from django.contrib.gis.geos import GeometryCollection, GEOSGeometry, MultiPolyg
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisatie
@@ -171,7 +171,7 @@ def actie_voorstellen(
         try:
             # Under the hotspot's lock until commit, so a recompute cannot merge it away meanwhile; a
             # hotspot merged just before is followed to the one it went into.
-            hotspot = hotspot_aanpak_openen(hotspot_id=hotspot.pk, reden=f"actie {type.code} voorgesteld")
+            hotspot = hotspot_aanpak_openen(hotspot_id=hotspot.pk, reden=f"Actie voorgesteld: {type.label_nl}")
         except HotspotNietLevend:
             raise ValidationError({"hotspot": [_("Deze hotspot is opgelost. Kies een levende hotspot.")]}) from None
         gegeven = {m.pk for m in meldingen}
@@ -354,7 +354,10 @@ def actie_transition(
     actie.bijgewerkt_op = nu
     actie.save(update_fields=update)
     if naar in GESLOTEN and actie.hotspot_id:
-        _hotspot_aanpak_herzien(hotspot_id=actie.hotspot_id, reden=f"actie {actie.pk} {naar}")
+        # Read on the hotspot's page: words, not codes (issue 17); stored in Dutch like every reason.
+        with translation.override("nl"):
+            status = str(ActieStatus(naar).label).lower()
+        _hotspot_aanpak_herzien(hotspot_id=actie.hotspot_id, reden=f"Actie {actie.pk} {status}")
     historie = ActieEvent.objects.create(
         actie=actie,
         van=van,

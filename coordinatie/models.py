@@ -64,6 +64,8 @@ class Inzage(models.Model):
     melding_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
     meldcodes = ArrayField(models.CharField(max_length=12), default=list, blank=True)
     foto_id = models.BigIntegerField(null=True, blank=True)
+    # The photos a queue load showed as thumbnails (issue 17): the thumbnail view serves only these.
+    foto_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
     # What else identifies the view, e.g. an export's filter and row count.
     toelichting = models.CharField(max_length=500, blank=True)
     pagina = models.CharField(_("soort"), max_length=20, choices=InzagePagina.choices, default=InzagePagina.MELDING)

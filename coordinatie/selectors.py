@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from hotspots.models import Hotspot
 from hotspots.selectors import hotspot_melding_ids
@@ -22,7 +23,7 @@ from meldingen.selectors import (
     waarneming_labels,
 )
 
-from .models import Inzage, Notitie, WachtrijBezoek
+from .models import Inzage, InzagePagina, Notitie, WachtrijBezoek
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -124,3 +125,18 @@ def wachtrij_grens(*, gebruiker) -> int:
     """The id above which meldingen are new since `gebruiker`'s previous visit to the queue (read only:
     an export is not a visit)."""
     return WachtrijBezoek.objects.filter(gebruiker=gebruiker).values_list("grens", flat=True).first() or 0
+
+
+# A queue's thumbnails are served for this long after the load that showed (and recorded) them.
+DUIMNAGEL_GELDIG = dt.timedelta(hours=1)
+
+
+def foto_in_wachtrij_getoond(*, gebruiker, foto_id: int) -> bool:
+    """Whether a queue load of `gebruiker` in the last hour showed this photo: its audit row names it, so
+    serving the thumbnail needs no row of its own."""
+    return Inzage.objects.filter(
+        gebruiker=gebruiker,
+        pagina=InzagePagina.WACHTRIJ,
+        foto_ids__contains=[foto_id],
+        tijdstip__gte=timezone.now() - DUIMNAGEL_GELDIG,
+    ).exists()

@@ -221,7 +221,9 @@ def inzage_vastleggen(
     )
 
 
-def inzagen_vastleggen(*, meldingen: list[Melding], gebruiker: User, pagina: str) -> Inzage | None:
+def inzagen_vastleggen(
+    *, meldingen: list[Melding], gebruiker: User, pagina: str, foto_ids: list[int] | None = None
+) -> Inzage | None:
     """A list page: ONE row naming every melding shown, in the order shown. A row per melding drowned
     the trail (25 rows per queue load); the arrays keep it searchable by meldcode. Nothing shown, no row."""
     if not meldingen:
@@ -231,6 +233,7 @@ def inzagen_vastleggen(*, meldingen: list[Melding], gebruiker: User, pagina: str
         gebruikersnaam=gebruiker.get_username(),
         melding_ids=[m.pk for m in meldingen],
         meldcodes=[m.meldcode for m in meldingen],
+        foto_ids=foto_ids or [],
         pagina=pagina,
     )
 

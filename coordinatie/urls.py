@@ -14,6 +14,7 @@ urlpatterns = [
     path("meldingen/bulk/", views.bulk, name="bulk"),
     path("hotspots/<int:pk>/", views.hotspot, name="hotspot"),
     path("fotos/<int:pk>/", views.foto, name="foto"),
+    path("fotos/<int:pk>/klein/", views.foto_klein, name="foto_klein"),
     path("acties/", acties_views.acties, name="acties"),
     path("acties/akkoord/", acties_views.akkoord, name="akkoord"),
     path("acties/nieuw/", acties_views.actie_nieuw, name="actie_nieuw"),

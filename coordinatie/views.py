@@ -5,6 +5,7 @@ the rows (meldingen, hotspots, coordinatie), writes in services."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
@@ -21,13 +22,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from PIL import Image
 
 from accounts.access import coordinatie_vereist, inzage_vereist, rol_vereist, triage_vereist
 from accounts.roles import mag_triageren
 from acties import selectors as actie_selectors
 from hotspots import selectors as hotspot_selectors
 from hotspots.models import Hotspot
-from hotspots.workflow import LEVEND
+from hotspots.workflow import LEVEND, HotspotStatus
 from kaart.filters import MeldingFilter, melding_filter_uit_query
 from meldingen import selectors as melding_selectors
 from meldingen.models import Melding, MeldingFoto
@@ -38,7 +40,9 @@ from .forms import AFWIJS_REDENEN, BulkForm, InzageFilterForm, TriageForm
 from .models import InzagePagina
 
 WACHTRIJ_PER_PAGINA = 25
-WACHTRIJ_EXPORT_MAX = 10_000  # a queue is what waits for triage; more than this is not a queue
+WACHTRIJ_EXPORT_MAX = 10_000
+DUIMNAGELS_PER_MELDING = 3
+DUIMNAGEL_PX = 96  # shown at 32 px; three times that for sharp screens  # a queue is what waits for triage; more than this is not a queue
 INZAGE_PER_PAGINA = 50
 
 
@@ -185,13 +189,19 @@ def werkscherm(request):
     hotspots = hotspot_selectors.hotspot_keuzes(meldingen=pagina.object_list)
     intimidatie = melding_selectors.meldingen_intimidatie(ids=ids)
     zelfverraad = melding_selectors.meldingen_zelfverraad(meldingen=pagina.object_list)
+    # Thumbnails only for the roles that may see photos; the queue's one audit row names them.
+    fotos = melding_selectors.meldingen_foto_ids(melding_ids=ids) if mag_fotos_zien(request.user) else {}
     services.inzagen_vastleggen(
-        meldingen=list(pagina.object_list), gebruiker=request.user, pagina=InzagePagina.WACHTRIJ
+        meldingen=list(pagina.object_list),
+        gebruiker=request.user,
+        pagina=InzagePagina.WACHTRIJ,
+        foto_ids=[f for m in ids for f in fotos.get(m, [])[:DUIMNAGELS_PER_MELDING]],
     )
     labels = melding_selectors.waarneming_labels()
     items = [
         {
             "melding": m,
+            "fotos": fotos.get(m.pk, [])[:DUIMNAGELS_PER_MELDING],
             "nieuw": m.pk > grens,
             "waarnemingen": [labels.get(c, c) for c in m.waarnemingen],
             "kandidaten": kandidaten.get(m.pk, []),
@@ -223,6 +233,7 @@ def werkscherm(request):
                 "acties": KAART_ACTIES_URL,
             },
             "statussen": {k: str(v) for k, v in MeldingStatus.choices},
+            "hotspot_statussen": {k: str(v) for k, v in HotspotStatus.choices},
         },
     )
 
@@ -489,6 +500,9 @@ def hotspot(request, pk: int):
         raise Http404 from None
     polygon = h.polygon_geojson
     leden = selectors.hotspot_leden(hotspot=h)
+    labels = melding_selectors.waarneming_labels()
+    for lid in leden:
+        lid.waarneming_teksten = [labels.get(c, c) for c in lid.waarnemingen]
     kaart = _geojson(
         [{"type": "Feature", "geometry": json.loads(polygon), "properties": {"soort": "hotspot", "trend": h.trend}}]
         + [
@@ -543,6 +557,29 @@ def foto_antwoord(bestand, *, bestandsnaam: str) -> HttpResponse:
     # Never kept by a browser cache or a shared proxy: the next view must come back here (and be logged).
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = f'inline; filename="{bestandsnaam}"'
+    return response
+
+
+@require_GET
+@fotos_vereist
+def foto_klein(request, pk: int):
+    """A queue thumbnail: only of a photo that a queue load of this user in the last hour showed, so the
+    queue's audit row already records it (no row per thumbnail). Anything else is a 404, like a photo
+    that does not exist. Made here from the stored file (already stripped of metadata), never cached."""
+    if not selectors.foto_in_wachtrij_getoond(gebruiker=request.user, foto_id=pk):
+        raise Http404
+    try:
+        f = melding_selectors.melding_foto(pk=pk)
+    except MeldingFoto.DoesNotExist:
+        raise Http404 from None
+    if not f.bestand or not f.bestand.storage.exists(f.bestand.name):
+        raise Http404
+    with f.bestand.open("rb") as bron, Image.open(bron) as beeld:
+        beeld.thumbnail((DUIMNAGEL_PX, DUIMNAGEL_PX))
+        uit = io.BytesIO()
+        beeld.convert("RGB").save(uit, "JPEG", quality=70)
+    response = HttpResponse(uit.getvalue(), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

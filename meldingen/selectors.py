@@ -510,6 +510,19 @@ def melding_aanvullingen(*, melding_id: int) -> QuerySet[MeldingAanvulling]:
     return MeldingAanvulling.objects.filter(melding_id=melding_id).order_by("ontvangen_op", "id")
 
 
+def meldingen_foto_ids(*, melding_ids: list[int]) -> dict[int, list[int]]:
+    """Per melding the ids of its photos (additions' too), in the order they came; one query."""
+    uit: dict[int, list[int]] = defaultdict(list)
+    for melding_id, foto_id in (
+        MeldingFoto.objects.filter(melding_id__in=melding_ids)
+        .exclude(bestand="")
+        .order_by("id")
+        .values_list("melding_id", "id")
+    ):
+        uit[melding_id].append(foto_id)
+    return uit
+
+
 def melding_foto(*, pk: int) -> MeldingFoto:
     return MeldingFoto.objects.select_related("melding").get(pk=pk)
 

@@ -94,14 +94,15 @@ def test_niets_voert_uit_in_wachtrij_kaart_popups_en_paginas(page, app_server, v
     item.locator("summary", has_text="Notitie").click()
     item.get_by_label("Interne notitie").fill(VIJANDIG)
     item.get_by_role("button", name="Opslaan").click()
-    page.wait_for_load_state()
+    # (sent without a reload: the answer is read out in the queue's status region)
+    page.wait_for_function("() => document.getElementById('wachtrij-bericht').textContent.includes('opgeslagen')")
     niets_uitgevoerd(page, dialogen)
     tweede = vijandig["meldingen"][1]
     item = page.locator(f"#melding-{tweede.pk}")
     item.locator("summary", has_text="Afwijzen").click()
     item.get_by_label("Toelichting (intern)").fill(PAYLOADS[1])
     item.get_by_role("button", name="Afwijzen").click()
-    page.wait_for_load_state()
+    page.wait_for_selector(f"#melding-{tweede.pk}", state="detached")
     niets_uitgevoerd(page, dialogen)
     assert MeldingEvent.objects.filter(melding=tweede, toelichting=PAYLOADS[1]).exists()
 

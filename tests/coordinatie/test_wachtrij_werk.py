@@ -240,3 +240,93 @@ def test_triage_zonder_herladen_antwoordt_json(als, client):
     # no messages were queued by the JSON answers (they would show up on the next page load)
     html = _wachtrij(client)
     assert html.count("bericht--") == 1  # only the redirect's own success message
+
+
+def _foto_bij(melding, kleur=(120, 10, 10)):
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from meldingen.models import MeldingFoto
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), kleur).save(buffer, format="JPEG")
+    f = MeldingFoto(melding=melding, breedte=640, hoogte=480)
+    f.bestand.save("raam.jpg", ContentFile(buffer.getvalue()), save=True)
+    return f
+
+
+def test_duimnagels_in_de_wachtrij_staan_in_de_ene_inzagerij(als, client):
+    from PIL import Image
+
+    melding = MeldingFactory()
+    foto = _foto_bij(melding)
+    elders = _foto_bij(MeldingFactory(status=MeldingStatus.IN_BEHANDELING))  # not in the queue
+    coordinator = als(Rol.COORDINATOR)
+    klein = reverse("coordinatie:foto_klein", args=[foto.pk])
+    # before a queue load showed it: a 404, as for a photo that does not exist
+    assert client.get(klein).status_code == 404
+    html = _wachtrij(client)
+    assert f'src="{klein}"' in html
+    rij = Inzage.objects.get(pagina=InzagePagina.WACHTRIJ)
+    assert rij.foto_ids == [foto.pk]
+    voor = Inzage.objects.count()
+    antwoord = client.get(klein)
+    assert antwoord.status_code == 200
+    assert antwoord["Content-Type"] == "image/jpeg"
+    assert "no-store" in antwoord["Cache-Control"]
+    with Image.open(io.BytesIO(antwoord.content)) as beeld:
+        assert max(beeld.size) <= 96
+        assert not beeld.getexif()
+    assert Inzage.objects.count() == voor  # the queue's row covers it
+    # a photo the queue did not show stays out of reach
+    assert client.get(reverse("coordinatie:foto_klein", args=[elders.pk])).status_code == 404
+    # a queue load more than an hour ago no longer counts
+    tweede = als(Rol.COORDINATOR, "tweede-coordinator")
+    with time_machine.travel(timezone.now() - timedelta(minutes=61)):
+        client.force_login(tweede)
+        _wachtrij(client)
+    client.logout()  # a fresh session: the old one's last activity lies an hour back
+    client.force_login(tweede)
+    assert client.get(klein).status_code == 404
+    assert coordinator != tweede
+    # the auditor sees no thumbnails and gets none
+    als(Rol.AUDITOR)
+    assert klein not in _wachtrij(client)
+    assert client.get(klein).status_code == 403
+
+
+RAUWE_CODE = re.compile(r"\b[a-z]+_[a-z_]+\b")  # in_behandeling, geen_drugsoverlast, extra_toezicht, ...
+ISO_DATUM = re.compile(r"\b20\d\d-\d\d-\d\d\b")
+
+
+def _zichtbare_tekst(html: str) -> str:
+    """What a reader sees: no scripts, styles, JSON data or attributes, no tags."""
+    html = re.sub(r"<(script|style|template)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_geen_rauwe_codes_of_iso_datums_op_de_stafpaginas(als, client, voorstel):
+    """Labels, local dates and references, never a code from the lists or an ISO date (issue 17)."""
+    melding = MeldingFactory(
+        status=MeldingStatus.AFGEWEZEN, afwijs_reden="geen_drugsoverlast", locatie_type_id="portiek",
+        waarnemingen=["dealen", "gebruik"], melder_rol_id="bewoner",
+    )  # fmt: skip
+    nieuw = MeldingFactory()
+    actie = voorstel("extra_toezicht")
+    hotspot = actie.hotspot
+    als(Rol.COORDINATOR)
+    paginas = {
+        "werkscherm": reverse("coordinatie:werkscherm"),
+        "melding": reverse("coordinatie:melding", args=[melding.pk]),
+        "melding (nieuw)": reverse("coordinatie:melding", args=[nieuw.pk]),
+        "hotspot": reverse("coordinatie:hotspot", args=[hotspot.pk]),
+        "acties": reverse("coordinatie:acties"),
+        "actie": reverse("coordinatie:actie", args=[actie.pk]),
+    }
+    for naam, url in paginas.items():
+        antwoord = client.get(url)
+        assert antwoord.status_code == 200, naam
+        tekst = _zichtbare_tekst(antwoord.content.decode())
+        assert not RAUWE_CODE.findall(tekst), (naam, RAUWE_CODE.findall(tekst))
+        assert not ISO_DATUM.findall(tekst), (naam, ISO_DATUM.findall(tekst))
+        assert melding.meldcode not in antwoord.content.decode(), naam

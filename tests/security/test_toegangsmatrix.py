@@ -156,6 +156,14 @@ REGELS: dict[str, Regel] = {
     # issue 17: find a melding by reference or meldcode (POST, so the code is in no URL); the queue as CSV
     "coordinatie:zoeken": Regel("staf: coordinatie-rollen (POST)", COORDINATIE, methode="POST", ok=frozenset({302})),
     "coordinatie:wachtrij_export": Regel("staf: coordinatie-rollen", COORDINATIE),
+    # A queue thumbnail (issue 17): only of a photo the subject's own queue load showed; without that
+    # load, a 404 for the roles that see photos, the same turn-away for the rest.
+    "coordinatie:foto_klein": Regel(
+        "staf: wie zaken behandelt, na een wachtrij met die foto",
+        TRIAGE,
+        ok=frozenset({404}),
+        params=lambda o: {"pk": str(o.foto.pk)},
+    ),
     "coordinatie:foto": Regel(
         "staf: wie zaken behandelt (geen auditor)", TRIAGE, params=lambda o: {"pk": str(o.foto.pk)}
     ),

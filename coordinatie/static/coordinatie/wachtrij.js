@@ -12,6 +12,7 @@
   function kies(item) {
     if (!item) { return; }
     items().forEach(function (i) { i.classList.toggle("kaartje--actief", i === item); });
+    document.dispatchEvent(new CustomEvent("wachtrij:gekozen", {detail: {id: item.dataset.id, lat: parseFloat(item.dataset.lat), lon: parseFloat(item.dataset.lon)}}));
     item.focus();
     item.scrollIntoView({block: "nearest"});
   }

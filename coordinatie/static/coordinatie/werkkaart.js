@@ -44,12 +44,19 @@
   window.werkkaartInit = function (map) {
     var urls = json("werkkaart-urls");
     var statussen = json("werkkaart-statussen");
+    var hotspotStatussen = json("werkkaart-hotspotstatussen");
     var t = document.getElementById("werkkaart-teksten").dataset;
     var status = document.getElementById("kaartstatus");
     // Hotspot polygons lie under the reports (their own pane below the overlay pane), so every
     // report stays visible and clickable inside a hotspot.
     map.createPane("hotspots");
     map.getPane("hotspots").style.zIndex = 350;
+    // Their outlines are drawn again above the reports (issue 17): where a dense grid of report markers
+    // covers a hotspot's whole area, its edge still opens it. The same pane rings the melding chosen in
+    // the queue.
+    map.createPane("hotspotranden");
+    map.getPane("hotspotranden").style.zIndex = 450;
+    var gekozen = null;
     var meldingenLaag = L.layerGroup().addTo(map);
     var hotspotLaag = L.layerGroup().addTo(map);
     var actiesLaag = L.layerGroup().addTo(map);
@@ -189,6 +196,28 @@
 
     function hotspotsTekenen(data) {
       hotspotLaag.clearLayers();
+      function popup(p) {
+        return function () {
+          var div = el("div");
+          var id = parseInt(p.id, 10);
+          var a = el("a", t.hotspot + " " + (id > 0 ? id : ""));
+          if (id > 0) { a.href = "/coordinatie/hotspots/" + id + "/"; }
+          div.appendChild(a);
+          if (id > 0 && p.status !== "opgelost") { div.appendChild(actieLink("hotspot=" + id)); }
+          div.appendChild(el("p", t.score + " " + Number(p.score || 0).toFixed(2) + " · " + (p.meldingen || 0) + " " + t.aantal));
+          div.appendChild(el("p", t.status + ": " + (hotspotStatussen[p.status] || p.status || "") + " · " + t.trend + ": " + (t[p.trend] || p.trend || "")));
+          return div;
+        };
+      }
+      L.geoJSON(data, {
+        pane: "hotspotranden",
+        style: function (f) {
+          var p = f.properties || {};
+          var trend = TREND_STIJL[p.trend] || TREND_STIJL.stabiel;
+          return {color: trend.color, weight: Math.max(trend.weight, 4), dashArray: trend.dashArray, fill: false};
+        },
+        onEachFeature: function (f, laag) { laag.bindPopup(popup(f.properties || {})); }
+      }).addTo(hotspotLaag);
       L.geoJSON(data, {
         pane: "hotspots",
         style: function (f) {
@@ -197,20 +226,7 @@
           return {color: trend.color, weight: trend.weight, dashArray: trend.dashArray,
                   fillColor: scoreKleur(p.score), fillOpacity: 0.35};
         },
-        onEachFeature: function (f, laag) {
-          var p = f.properties || {};
-          laag.bindPopup(function () {
-            var div = el("div");
-            var id = parseInt(p.id, 10);
-            var a = el("a", t.hotspot + " " + (id > 0 ? id : ""));
-            if (id > 0) { a.href = "/coordinatie/hotspots/" + id + "/"; }
-            div.appendChild(a);
-            if (id > 0 && p.status !== "opgelost") { div.appendChild(actieLink("hotspot=" + id)); }
-            div.appendChild(el("p", t.score + " " + Number(p.score || 0).toFixed(2) + " · " + (p.meldingen || 0) + " " + t.aantal));
-            div.appendChild(el("p", t.status + ": " + (p.status || "") + " · " + t.trend + ": " + (p.trend || "")));
-            return div;
-          });
-        }
+        onEachFeature: function (f, laag) { laag.bindPopup(popup(f.properties || {})); }
       }).addTo(hotspotLaag);
     }
 
@@ -249,6 +265,15 @@
     // The queue asks the map to show a melding.
     document.addEventListener("wachtrij:toon", function (e) {
       map.setView([e.detail.lat, e.detail.lon], Math.max(map.getZoom(), 17));
+    });
+    // The melding chosen in the queue is ringed on the map (it stays where the map is; "Op kaart" moves).
+    document.addEventListener("wachtrij:gekozen", function (e) {
+      if (gekozen) { map.removeLayer(gekozen); gekozen = null; }
+      if (!isFinite(e.detail.lat) || !isFinite(e.detail.lon)) { return; }
+      gekozen = L.circleMarker([e.detail.lat, e.detail.lon], {
+        pane: "hotspotranden", radius: 14, color: "#1a1a1a", weight: 3, fill: false, interactive: false,
+        className: "gekozen-melding"
+      }).addTo(map);
     });
     // A triage step without a reload: the melding's colour (or its presence) changed.
     document.addEventListener("wachtrij:gewijzigd", function () { clearTimeout(wacht); wacht = setTimeout(laden, 300); });
