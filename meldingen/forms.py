@@ -126,6 +126,32 @@ class MeldingForm(forms.Form):
         self.fields["fotos"].help_text = gettext(
             "JPEG, PNG of WebP, elk hoogstens %(mb)d MB. We verwijderen de gegevens over waar en wanneer ze zijn gemaakt."
         ) % {"mb": settings.MELDING_MAX_PHOTO_BYTES // (1024 * 1024)}
+        # The browser checks what the server checks (issue 17), with the server's own words, so a photo or
+        # a date is refused before the round trip that would make the resident choose the photos again.
+        vandaag = timezone.localdate()
+        self.fields["datum"].widget.attrs.update(
+            {
+                "min": (vandaag - timedelta(days=365)).isoformat(),
+                "max": vandaag.isoformat(),
+                "data-toekomst": gettext("Deze datum ligt in de toekomst."),
+                "data-te-oud": gettext("Dit is langer dan een jaar geleden; dat kunnen we niet meer gebruiken."),
+            }
+        )
+        mb = settings.MELDING_MAX_PHOTO_BYTES // (1024 * 1024)
+        self.fields["fotos"].widget.attrs.update(
+            {
+                "data-max-bytes": settings.MELDING_MAX_PHOTO_BYTES,
+                "data-max-aantal": settings.MELDING_MAX_PHOTOS,
+                "data-te-groot": gettext("Een foto mag hoogstens %(mb)d MB zijn.") % {"mb": mb},
+                "data-soort": gettext("Alleen foto's in JPEG, PNG of WebP."),
+                "data-te-veel": ngettext(
+                    "U kunt hoogstens %(n)d foto meesturen.",
+                    "U kunt hoogstens %(n)d foto's meesturen.",
+                    settings.MELDING_MAX_PHOTOS,
+                )
+                % {"n": settings.MELDING_MAX_PHOTOS},
+            }
+        )
 
     @staticmethod
     def keuze_waarde(kandidaat: dict) -> str:

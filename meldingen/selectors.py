@@ -378,6 +378,7 @@ class Kandidaat:
     observed_at: dt.datetime
     afstand_m: int
     locatie_type: str
+    omschrijving: str = ""  # the reporter's words, beside the melding's own in the queue (issue 17)
 
     @property
     def referentie(self) -> str:
@@ -389,10 +390,10 @@ class Kandidaat:
 
 
 _KANDIDATEN_SQL = f"""
-SELECT m.id, c.id, c.meldcode, c.status, c.observed_at, c.afstand, c.locatie_type_id
+SELECT m.id, c.id, c.meldcode, c.status, c.observed_at, c.afstand, c.locatie_type_id, c.omschrijving
 FROM {Melding._meta.db_table} m
 CROSS JOIN LATERAL (
-    SELECT c.id, c.meldcode, c.status, c.observed_at, c.locatie_type_id,
+    SELECT c.id, c.meldcode, c.status, c.observed_at, c.locatie_type_id, c.omschrijving,
            ST_Distance(c.locatie, m.locatie) AS afstand
     FROM {Melding._meta.db_table} c
     WHERE c.id <> m.id
@@ -419,8 +420,8 @@ def melding_dubbel_kandidaten(*, melding_ids: list[int]) -> dict[int, list[Kandi
         return uit
     with connection.cursor() as cursor:
         cursor.execute(_KANDIDATEN_SQL, [list(melding_ids)])
-        for mid, cid, code, status, observed, afstand, lt in cursor.fetchall():
-            uit[mid].append(Kandidaat(cid, code, status, observed, round(afstand), lt))
+        for mid, cid, code, status, observed, afstand, lt, tekst in cursor.fetchall():
+            uit[mid].append(Kandidaat(cid, code, status, observed, round(afstand), lt, tekst))
     return uit
 
 

@@ -177,3 +177,31 @@ def test_afhandelen_met_een_bericht_voor_de_melder_en_ongedaan_maken(browser, ap
     assert page.locator("#status").inner_text().startswith("Nieuw")
     assert axe_violations(page) == []
     page.context.close()
+
+
+def test_de_browser_controleert_wat_de_server_controleert(browser, app_server, settings):
+    """Issue 17: a photo too large, of another kind or one too many, and a date in the future are refused
+    before the form is sent, in the server's words."""
+    page = _pagina(browser)
+    page.goto(f"{app_server}/melden/")
+    page.wait_for_function("() => document.querySelector('#kaart').classList.contains('leaflet-container')")
+    fotos = page.locator("#id_fotos")
+    groot = b"\xff\xd8" + b"0" * (settings.MELDING_MAX_PHOTO_BYTES + 10)
+    fotos.set_input_files([{"name": "groot.jpg", "mimeType": "image/jpeg", "buffer": groot}])
+    assert "Een foto mag hoogstens" in page.locator("#id_fotos_controle").inner_text()
+    assert fotos.evaluate("e => e.files.length") == 0  # not sent with the form
+    assert fotos.get_attribute("aria-invalid") == "true"
+    fotos.set_input_files([{"name": "brief.txt", "mimeType": "text/plain", "buffer": b"hallo"}])
+    assert "Alleen foto's in JPEG, PNG of WebP." in page.locator("#id_fotos_controle").inner_text()
+    klein = {"mimeType": "image/jpeg", "buffer": b"\xff\xd8klein"}
+    fotos.set_input_files([{"name": f"f{i}.jpg", **klein} for i in range(settings.MELDING_MAX_PHOTOS + 1)])
+    assert "hoogstens" in page.locator("#id_fotos_controle").inner_text()
+    fotos.set_input_files([{"name": "goed.jpg", **klein}])
+    assert page.locator("#id_fotos_controle").count() == 0
+    assert fotos.get_attribute("aria-invalid") is None
+    # a date in the future
+    page.locator("#id_datum").fill((timezone.localdate() + timedelta(days=2)).isoformat())
+    page.locator("#id_datum").dispatch_event("change")
+    assert page.locator("#id_datum_controle").inner_text() == "Deze datum ligt in de toekomst."
+    assert axe_violations(page) == []
+    page.context.close()

@@ -21,6 +21,10 @@ from tests.factories import HotspotFactory, MeldingFactory
 pytestmark = pytest.mark.django_db
 
 
+def uur_terug(n: int):
+    return timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=n)
+
+
 def _wachtrij(client, **query) -> str:
     return client.get(reverse("coordinatie:werkscherm"), query).content.decode()
 
@@ -330,3 +334,15 @@ def test_geen_rauwe_codes_of_iso_datums_op_de_stafpaginas(als, client, voorstel)
         assert not RAUWE_CODE.findall(tekst), (naam, RAUWE_CODE.findall(tekst))
         assert not ISO_DATUM.findall(tekst), (naam, ISO_DATUM.findall(tekst))
         assert melding.meldcode not in antwoord.content.decode(), naam
+
+
+def test_dubbele_kandidaten_met_hun_tekst_naast_die_van_de_melding(als, client):
+    origineel = MeldingFactory(omschrijving="Twee mannen bij de box, elke avond.", ontvangen_op=uur_terug(5))
+    melding = MeldingFactory(omschrijving="Weer die twee mannen bij box 12.")
+    als(Rol.COORDINATOR)
+    html = _wachtrij(client)
+    naast = re.search(r'<div class="naast">(.*?)</div>', html, re.S).group(1)
+    assert melding.referentie in naast
+    assert "Weer die twee mannen bij box 12." in naast
+    assert origineel.referentie in naast
+    assert "Twee mannen bij de box, elke avond." in naast

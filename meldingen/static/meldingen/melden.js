@@ -39,14 +39,25 @@
         .catch(function () { /* the point itself is enough */ });
     }
 
-    map.on("click", function (e) { plaatsEnNoem(e.latlng); });
+    // Outside the city the server refuses the point: say so at once, with its words, and set no pin.
+    var stad = (document.getElementById("kaartvak").dataset.stad || "").split(",").map(parseFloat);
+    function binnenStad(latlng) {
+      return stad.length !== 4 || (latlng.lat >= stad[0] && latlng.lng >= stad[1] && latlng.lat <= stad[2] && latlng.lng <= stad[3]);
+    }
+    map.on("click", function (e) {
+      if (!binnenStad(e.latlng)) { status.textContent = status.dataset.buiten; return; }
+      plaatsEnNoem(e.latlng);
+    });
 
     // Keyboard (issue 17): Leaflet pans with the arrow keys and zooms with + and - once the map has
     // focus; Enter puts the pin at the centre, where the crosshair is.
     var vak = map.getContainer();
     vak.setAttribute("aria-describedby", "kaart-uitleg");
     vak.addEventListener("keydown", function (e) {
-      if (e.key === "Enter") { e.preventDefault(); plaatsEnNoem(map.getCenter()); }
+      if (e.key === "Enter") {
+        e.preventDefault();
+        if (binnenStad(map.getCenter())) { plaatsEnNoem(map.getCenter()); } else { status.textContent = status.dataset.buiten; }
+      }
     });
 
     // "Gebruik mijn locatie": the browser's own geolocation; the position goes to nobody but this site.
@@ -56,6 +67,7 @@
         navigator.geolocation.getCurrentPosition(
           function (pos) {
             var latlng = L.latLng(pos.coords.latitude, pos.coords.longitude);
+            if (!binnenStad(latlng)) { status.textContent = status.dataset.buiten; return; }
             map.setView(latlng, 17);
             plaatsEnNoem(latlng);
           },
@@ -160,4 +172,56 @@
         .catch(function () { /* no suggestions; typing still works */ });
     }, 250);
   });
+})();
+
+// The server's checks, done in the browser first (issue 17), with the server's words from data
+// attributes: a photo that is too large, of another kind or one too many, and a date in the future or
+// more than a year back, are refused at once, so nothing is lost to a round trip. The server still
+// checks everything; without this script its answer says the same.
+(function () {
+  "use strict";
+  function melden(veld, tekst) {
+    var id = veld.id + "_controle";
+    var p = document.getElementById(id);
+    if (!tekst) {
+      if (p) { p.remove(); }
+      veld.removeAttribute("aria-invalid");
+      veld.setAttribute("aria-describedby", (veld.getAttribute("aria-describedby") || "").replace(id, "").trim());
+      return;
+    }
+    if (!p) {
+      p = document.createElement("p");
+      p.id = id;
+      p.className = "foutmelding";
+      p.setAttribute("role", "alert");
+      veld.insertAdjacentElement("afterend", p);
+      veld.setAttribute("aria-describedby", ((veld.getAttribute("aria-describedby") || "") + " " + id).trim());
+    }
+    p.textContent = tekst;
+    veld.setAttribute("aria-invalid", "true");
+  }
+  var fotos = document.getElementById("id_fotos");
+  if (fotos) {
+    var soorten = ["image/jpeg", "image/png", "image/webp"];
+    fotos.addEventListener("change", function () {
+      var d = fotos.dataset;
+      var lijst = Array.prototype.slice.call(fotos.files || []);
+      var fout = "";
+      if (lijst.length > parseInt(d.maxAantal, 10)) { fout = d.teVeel; }
+      lijst.forEach(function (f) {
+        if (!fout && f.type && soorten.indexOf(f.type) === -1) { fout = d.soort + " (" + f.name + ")"; }
+        if (!fout && f.size > parseInt(d.maxBytes, 10)) { fout = d.teGroot + " (" + f.name + ")"; }
+      });
+      if (fout) { fotos.value = ""; }
+      melden(fotos, fout);
+    });
+  }
+  var datum = document.getElementById("id_datum");
+  if (datum) {
+    datum.addEventListener("change", function () {
+      var v = datum.value;
+      melden(datum, !v ? "" : (datum.max && v > datum.max) ? datum.dataset.toekomst :
+        (datum.min && v < datum.min) ? datum.dataset.teOud : "");
+    });
+  }
 })();
