@@ -40,9 +40,9 @@ from .forms import AFWIJS_REDENEN, BulkForm, InzageFilterForm, TriageForm
 from .models import InzagePagina
 
 WACHTRIJ_PER_PAGINA = 25
-WACHTRIJ_EXPORT_MAX = 10_000
+WACHTRIJ_EXPORT_MAX = 10_000  # a queue is what waits for triage; more than this is not a queue
 DUIMNAGELS_PER_MELDING = 3
-DUIMNAGEL_PX = 96  # shown at 32 px; three times that for sharp screens  # a queue is what waits for triage; more than this is not a queue
+DUIMNAGEL_PX = 96  # shown at 32 px; three times that for sharp screens
 INZAGE_PER_PAGINA = 50
 
 
@@ -76,11 +76,21 @@ def _filter_velden(filter: MeldingFilter, *, status_standaard: bool = False) -> 
             return ouders["wijk"].get(wijk, ""), wijk
         return "", ""
 
-    def past(naam: str, code: str) -> bool:
+    def optie(naam: str, code: str, label, gekozen: tuple[str, ...]) -> dict:
         stadsdeel, wijk = gebied(naam, code)
-        if naam in ("wijk", "buurt") and filter.stadsdeel and stadsdeel not in filter.stadsdeel:
-            return False
-        return not (naam == "buurt" and filter.wijk and wijk not in filter.wijk)
+        buiten = (naam in ("wijk", "buurt") and filter.stadsdeel and stadsdeel not in filter.stadsdeel) or (
+            naam == "buurt" and filter.wijk and wijk not in filter.wijk
+        )
+        return {
+            "code": code,
+            "label": str(label),
+            "gekozen": code in gekozen and len(gekozen) == 1,
+            "stadsdeel": stadsdeel,
+            "wijk": wijk,
+            # Rendered hidden rather than left out: the script shows it again when the stadsdeel changes
+            # before the next submit.
+            "verborgen": code not in gekozen and bool(buiten),
+        }
 
     labels = {
         "stadsdeel": _("Stadsdeel"),
@@ -101,19 +111,7 @@ def _filter_velden(filter: MeldingFilter, *, status_standaard: bool = False) -> 
             {
                 "naam": naam,
                 "label": labels[naam],
-                "opties": [
-                    {
-                        "code": code,
-                        "label": str(label),
-                        "gekozen": code in gekozen and len(gekozen) == 1,
-                        "stadsdeel": gebied(naam, code)[0],
-                        "wijk": gebied(naam, code)[1],
-                        # Rendered hidden rather than left out: the script shows it again when the
-                        # stadsdeel changes before the next submit.
-                        "verborgen": code not in gekozen and not past(naam, code),
-                    }
-                    for code, label in keuzes
-                ],
+                "opties": [optie(naam, code, label, gekozen) for code, label in keuzes],
                 "meervoud": ",".join(gekozen) if len(gekozen) > 1 else "",
             }
         )

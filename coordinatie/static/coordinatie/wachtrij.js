@@ -61,8 +61,8 @@
       bericht.appendChild(p);
     });
   }
-  function gewoonVersturen(form, knop, item) {
-    try { sessionStorage.setItem(SLEUTEL, String(items().indexOf(item))); } catch (err) { /* private mode */ }
+  function gewoonVersturen(form, knop) {
+    // The submit handler below sees the flag, keeps the place in the queue and lets the post go.
     form.dataset.gewoon = "1";
     if (form.requestSubmit) { form.requestSubmit(knop || undefined); } else { form.submit(); }
   }
@@ -146,7 +146,7 @@
       })
       .catch(function () {
         form.removeAttribute("aria-busy");
-        gewoonVersturen(form, knop, item);
+        gewoonVersturen(form, knop);
       });
   });
   try {
